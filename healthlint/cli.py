@@ -1,0 +1,200 @@
+"""The command line: ``healthlint check``, ``rules``, ``explain`` and ``--version``.
+
+Exit status: 0 no finding at or above ``--fail-on``; 1 findings; 2 usage, configuration or input
+error. No traceback reaches the user: an internal error prints one line and a hint to rerun
+with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import click
+
+from healthlint import __version__
+from healthlint.config import ConfigError, Settings, load_settings
+from healthlint.findings import SEVERITIES
+from healthlint.rules import PackError, Rule
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "github", "sarif")
+
+
+class UserError(click.ClickException):
+    """A problem with the user's input or configuration: one line, exit status 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file=None) -> None:
+        click.echo(f"healthlint: error: {self.message}", err=True)
+
+
+def _split_codes(values: tuple[str, ...]) -> list[str]:
+    return [c for v in values for c in v.replace(",", " ").split()]
+
+
+def _setup(config: str | None) -> tuple[Settings, object]:
+    """Settings and rule set, with configuration and pack problems turned into user errors."""
+    from healthlint.engine import load_ruleset
+
+    try:
+        settings = load_settings(config)
+        return settings, load_ruleset(settings)
+    except (ConfigError, PackError) as exc:
+        raise UserError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="healthlint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """healthlint: a linter for health writing.
+
+    It points, line by line, at what a careful medical editor would catch: claims stated as
+    certain with no source, missing disclaimers, condition names that do not exist, and text
+    too hard for patients to read.
+
+    \b
+    Examples:
+      healthlint check drafts/             lint every Markdown and text file in drafts/
+      healthlint check --format json a.md  machine-readable output
+      healthlint explain HL301             what a rule checks and how to fix it
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format: text for people, json for tools, github for Actions annotations, sarif for code scanning.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these rules: codes, prefixes (HL1) or names, comma-separated. Replaces the config's select.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Turn these rules off (added to the config's ignore).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Lowest severity that makes the exit status 1 [default: warning, or the config's fail-on].")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means healthlint failed).")
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+              help="Config file to use instead of searching for .healthlint.yaml or pyproject.toml.")
+@click.option("--stdin-filename", default=None, metavar="NAME", help="The path to report when reading stdin ('-').")
+@click.option("--force-exclude", is_flag=True, help="Apply the config's exclude globs to files named on the command line too (for pre-commit).")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, without the summary line.")
+@click.option("--debug", is_flag=True, help="Show the full traceback if healthlint itself fails.")
+def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename, force_exclude, output_file, quiet, debug) -> int:
+    """Lint files and folders (default: the current folder); '-' reads stdin.
+
+    \b
+    Examples:
+      healthlint check                          everything under the current folder
+      healthlint check drafts/eczema.md         one article
+      healthlint check --select HL1,HL3 drafts/ only the claims and terms families
+      cat draft.md | healthlint check - --stdin-filename draft.md
+      healthlint check --format github --fail-on error content/
+    """
+    from healthlint import reporters
+    from healthlint.engine import Linter, lint_paths
+
+    settings, ruleset = _setup(config)
+    if select:
+        settings.select = _split_codes(select)
+    if ignore:
+        settings.ignore = [*settings.ignore, *_split_codes(ignore)]
+    try:
+        linter = Linter(ruleset, settings)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    paths = list(paths) or ["."]
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    result = lint_paths(linter, paths, stdin=stdin, stdin_filename=stdin_filename or "-", force_exclude=force_exclude)
+    for note in result.notes:
+        click.echo(f"healthlint: note: {note}", err=True)
+    for error in result.errors:
+        click.echo(f"healthlint: error: {error}", err=True)
+    report = reporters.REPORTERS[fmt](result, linter.rules if fmt == "sarif" else [], summary=not quiet)
+    if output_file:
+        with open(output_file, "w", encoding="utf-8") as fh:
+            fh.write(report)
+    else:
+        click.echo(report, nl=False)
+    if result.errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if linter.fails(result.findings, fail_on or settings.fail_on) else EXIT_OK
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True, help="Output format.")
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="Config file (its extend-rules packs are listed too).")
+def rules_command(fmt: str, config: str | None) -> int:
+    """List every rule: code, name, severity and a one-line summary."""
+    _, ruleset = _setup(config)
+    if fmt == "json":
+        data = [{"code": r.code, "name": r.name, "severity": r.severity, "family": r.family, "type": r.type,
+                 "summary": r.summary, "source": r.source} for r in ruleset]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    width = max((len(r.name) for r in ruleset), default=10)
+    for r in ruleset:
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="Config file (to explain the team's own rules).")
+def explain(code: str, config: str | None) -> int:
+    """What a rule checks, why it matters, an example that triggers it, and the fix.
+
+    CODE is a rule code (HL301) or name (invented-condition).
+    """
+    _, ruleset = _setup(config)
+    rule = ruleset.get(code)
+    if rule is None:
+        raise UserError(f"unknown rule '{code}' (see 'healthlint rules')")
+    click.echo(render_explanation(rule))
+    return EXIT_OK
+
+
+def render_explanation(rule: Rule) -> str:
+    """The text of ``healthlint explain``."""
+    wrap = lambda t: "\n\n".join(textwrap.fill(" ".join(p.split()), 88) for p in t.strip().split("\n\n"))  # noqa: E731
+    out = [f"{rule.code} {rule.name} ({rule.severity}, {rule.family})", "", wrap(rule.summary), "", wrap(rule.explanation)]
+    if rule.bad:
+        out += ["", "Triggers it:"] + [_example(e.text) for e in rule.bad]
+    if rule.good:
+        out += ["", "Does not trigger it:"] + [_example(e.text) for e in rule.good]
+    tunables = {k: v for k, v in rule.tunables.items() if v is not None}
+    out += ["", "Options (under 'rules:' in .healthlint.yaml):", f"  {rule.code}:", f"    severity: {rule.severity}"]
+    out += [f"    {k}: {json.dumps(v)}" for k, v in tunables.items()]
+    out += ["", f"Turn it off for one line with <!-- healthlint-disable-next-line {rule.code} -->.", f"Defined in {rule.source}:{rule.line}."]
+    return "\n".join(out)
+
+
+def _example(text: str) -> str:
+    return "  " + text.strip().replace("\n", "\n  ")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every failure into a one-line message and exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = cli.main(args=args, prog_name="healthlint", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("healthlint: aborted", err=True)
+        code = EXIT_ERROR
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the one place where every failure becomes one line
+        if "--debug" in args:
+            raise
+        click.echo(f"healthlint: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
+        code = EXIT_ERROR
+    sys.stdout.flush()
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,169 @@
+"""Configuration: finding it, validating it, merging it over the defaults.
+
+Looked for, walking up from the working folder: ``.healthlint.yaml`` (or ``.yml``), else a
+``pyproject.toml`` with a ``[tool.healthlint]`` table. ``--config FILE`` overrides the search.
+Unknown keys and wrong types are errors that name the key: a typo must not silently do nothing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from healthlint.findings import SEVERITIES
+
+CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
+KEYS = {
+    "select": "rule codes, prefixes or names to turn on (default: all)",
+    "ignore": "rule codes, prefixes or names to turn off",
+    "fail-on": "lowest severity that makes the exit status 1",
+    "exclude": "globs of files and folders not to lint",
+    "per-file-ignores": "glob -> codes to ignore in matching files",
+    "extend-rules": "paths of the team's own YAML rule packs",
+    "rules": "per-rule options: severity and the rule's own settings",
+    "max-file-size": "largest file to lint, in megabytes",
+}
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message names the file and key."""
+
+
+@dataclass
+class Settings:
+    """The effective configuration: defaults with the config file merged over them."""
+
+    select: list[str] = field(default_factory=lambda: ["HL"])
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "warning"
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    extend_rules: list[Path] = field(default_factory=list)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_file_size_mb: float = 50.0
+    base: Path = field(default_factory=Path.cwd)  # globs are relative to this folder
+    source: Path | None = None  # the config file, if any
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_size_mb * 1024 * 1024)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above ``start``."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_table(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _pyproject_table(path: Path) -> dict | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("healthlint")
+    return table if isinstance(table, dict) or table is None else {"__invalid__": table}
+
+
+def load_settings(explicit: str | None = None, cwd: Path | None = None) -> Settings:
+    """Find (or take) the config file and return the merged settings."""
+    cwd = cwd or Path.cwd()
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+    else:
+        path = find_config(cwd)
+    if path is None:
+        return Settings(base=cwd)
+    data = _read(path)
+    return parse_settings(data, path)
+
+
+def _read(path: Path) -> dict:
+    if path.name == "pyproject.toml":
+        table = _pyproject_table(path)
+        if table is None:
+            raise ConfigError(f"{path}: no [tool.healthlint] table")
+        if "__invalid__" in table:
+            raise ConfigError(f"{path}: [tool.healthlint] must be a table")
+        return table
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+    return data
+
+
+def parse_settings(data: dict, path: Path) -> Settings:
+    """Validate a config mapping and merge it over the defaults."""
+    unknown = [k for k in data if k not in KEYS]
+    if unknown:
+        known = ", ".join(sorted(KEYS))
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {known})")
+    base = path.parent.resolve()
+    s = Settings(base=base, source=path)
+
+    def strings(key: str) -> list[str]:
+        value = data[key]
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: '{key}' must be a list of strings")
+        return value
+
+    if "select" in data:
+        s.select = strings("select")
+    if "ignore" in data:
+        s.ignore = strings("ignore")
+    if "exclude" in data:
+        s.exclude = strings("exclude")
+    if "fail-on" in data:
+        if data["fail-on"] not in SEVERITIES:
+            raise ConfigError(f"{path}: 'fail-on' must be one of {', '.join(SEVERITIES)}")
+        s.fail_on = data["fail-on"]
+    if "extend-rules" in data:
+        s.extend_rules = [(base / p) for p in strings("extend-rules")]
+    if "max-file-size" in data:
+        size = data["max-file-size"]
+        if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
+            raise ConfigError(f"{path}: 'max-file-size' must be a positive number of megabytes")
+        s.max_file_size_mb = float(size)
+    if "per-file-ignores" in data:
+        pfi = data["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise ConfigError(f"{path}: 'per-file-ignores' must map globs to lists of codes")
+        for glob, codes in pfi.items():
+            if isinstance(codes, str):
+                codes = [c.strip() for c in codes.split(",") if c.strip()]
+            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                raise ConfigError(f"{path}: 'per-file-ignores' entry '{glob}' must be a list of codes")
+            s.per_file_ignores[str(glob)] = codes
+    if "rules" in data:
+        opts = data["rules"]
+        if not isinstance(opts, dict) or not all(isinstance(v, dict) for v in opts.values()):
+            raise ConfigError(f"{path}: 'rules' must map rule codes or names to their options")
+        s.rule_options = {str(k): dict(v) for k, v in opts.items()}
+    return s

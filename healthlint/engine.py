@@ -1,0 +1,189 @@
+"""The engine: which rules are on, running them on a document, and linting paths.
+
+Parsing, checking, suppression and reporting stay apart: a :class:`Document` is built once per
+file, every active rule reads it, then suppression and per-file ignores filter the findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from healthlint.config import ConfigError, Settings
+from healthlint.document import Document
+from healthlint.files import InputError, Source, discover, glob_matches, read_source, relative_posix
+from healthlint.findings import SEVERITIES, SEVERITY_RANK, Finding
+from healthlint.rules import Rule, RuleSet, load_builtin, load_packs
+from healthlint.suppression import Suppressions, selector_matches
+
+_EXCERPT_MAX = 200
+
+
+def load_ruleset(settings: Settings) -> RuleSet:
+    """The built-in packs plus the team's ``extend-rules`` packs."""
+    ruleset = load_builtin()
+    return load_packs(settings.extend_rules, into=ruleset) if settings.extend_rules else ruleset
+
+
+def _specificity(selector: str, rule: Rule) -> int:
+    """How closely a selector names a rule: a name or full code beats a prefix; -1 if it does not."""
+    if selector.lower() == rule.name:
+        return 100
+    return len(selector) if rule.code.startswith(selector.upper()) else -1
+
+
+def is_enabled(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Ruff's rule: the most specific matching selector wins; on a tie, ignore wins."""
+    best_select = max((_specificity(s, rule) for s in select), default=-1)
+    best_ignore = max((_specificity(s, rule) for s in ignore), default=-1)
+    return best_select >= 0 and best_select > best_ignore
+
+
+class Linter:
+    """The active rules with their options, ready to lint documents."""
+
+    def __init__(self, ruleset: RuleSet, settings: Settings) -> None:
+        self.ruleset = ruleset
+        self.settings = settings
+        for selector in [*settings.select, *settings.ignore, *(c for cs in settings.per_file_ignores.values() for c in cs)]:
+            self._check_selector(selector)
+        self.rules = [r for r in ruleset if is_enabled(r, settings.select, settings.ignore)]
+        self.severity: dict[str, str] = {r.code: r.severity for r in ruleset}
+        self.options: dict[str, dict] = {}
+        for key, opts in settings.rule_options.items():
+            self._set_options(key, dict(opts))
+
+    def _check_selector(self, selector: str) -> None:
+        if not any(_specificity(selector, r) >= 0 for r in self.ruleset):
+            raise ConfigError(f"unknown rule code, prefix or name '{selector}' (see 'healthlint rules')")
+
+    def _set_options(self, key: str, opts: dict) -> None:
+        rule = self.ruleset.get(key)
+        where = self.settings.source or "config"
+        if rule is None:
+            raise ConfigError(f"{where}: 'rules' names unknown rule '{key}' (see 'healthlint rules')")
+        severity = opts.pop("severity", None)
+        if severity is not None:
+            if severity not in SEVERITIES:
+                raise ConfigError(f"{where}: rules.{key}.severity must be one of {', '.join(SEVERITIES)}")
+            self.severity[rule.code] = severity
+        tunables = rule.tunables
+        for name, value in opts.items():
+            if name not in tunables:
+                allowed = ", ".join(["severity", *sorted(tunables)])
+                raise ConfigError(f"{where}: rules.{key} has no option '{name}' (options: {allowed})")
+            default = tunables[name]
+            if default is not None and not _same_kind(default, value):
+                raise ConfigError(f"{where}: rules.{key}.{name} must be {type(default).__name__} like its default {default!r}")
+        if opts:
+            self.options.setdefault(rule.code, {}).update(opts)
+
+    def lint(self, doc: Document) -> list[Finding]:
+        """Every finding for ``doc``, after suppression and per-file ignores, sorted."""
+        ignored = self._per_file_ignores(doc.path)
+        findings: list[Finding] = []
+        for rule in self.rules:
+            if any(selector_matches(s, rule.code, rule.name) for s in ignored):
+                continue
+            severity = self.severity[rule.code]
+            for hit in rule.run(doc, self.options.get(rule.code)):
+                findings.append(to_finding(doc, rule, hit, hit.severity or severity if severity == rule.severity else severity))
+        suppressions = Suppressions(doc)
+        return sorted(suppressions.filter(findings))
+
+    def _per_file_ignores(self, path: str) -> list[str]:
+        if not self.settings.per_file_ignores:
+            return []
+        rel = relative_posix(Path(path), self.settings.base)
+        return [c for glob, codes in self.settings.per_file_ignores.items() if glob_matches(rel, glob) for c in codes]
+
+    def fails(self, findings: Iterable[Finding], fail_on: str) -> bool:
+        threshold = SEVERITY_RANK[fail_on]
+        return any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+
+
+def _same_kind(default, value) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def to_finding(doc: Document, rule: Rule, hit, severity: str) -> Finding:
+    """Turn a rule's offsets into lines and columns of the original file."""
+    line, column = doc.position(hit.start)
+    end_line, end_column = doc.position(max(hit.end, hit.start))
+    excerpt = " ".join(doc.text[hit.start:hit.end].split())
+    if len(excerpt) > _EXCERPT_MAX:
+        excerpt = excerpt[: _EXCERPT_MAX - 1] + "…"
+    return Finding(
+        path=doc.path, line=line, column=column, code=rule.code, end_line=end_line, end_column=end_column,
+        rule=rule.name, severity=severity, message=hit.message, excerpt=excerpt, suggestion=hit.suggestion,
+    )
+
+
+@dataclass
+class RunResult:
+    """What a run over some paths produced."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    errors: list[str] = field(default_factory=list)  # unusable input: exit status 2
+    notes: list[str] = field(default_factory=list)  # skipped files, for the user's information
+
+
+def lint_paths(linter: Linter, paths: list[str], *, stdin: bytes | None = None, stdin_filename: str = "-",
+               force_exclude: bool = False) -> RunResult:
+    """Lint files, folders and ``-`` (stdin); collect errors rather than stopping at the first."""
+    settings = linter.settings
+    result = RunResult()
+    for raw in paths:
+        items = [Source(None, stdin_filename, explicit=True)] if raw == "-" else discover([raw], settings.exclude, settings.base, force_exclude)
+        for item in items:
+            if isinstance(item, InputError):
+                result.errors.append(str(item))
+                continue
+            try:
+                doc = read_source(item, stdin if item.path is None else None, settings.max_bytes)
+            except InputError as exc:
+                result.errors.append(str(exc))
+                continue
+            if isinstance(doc, str):
+                result.notes.append(doc)
+                continue
+            result.files_checked += 1
+            result.findings.extend(linter.lint(doc))
+    result.findings.sort()
+    return result
+
+
+def lint_text(text: str | bytes, *, path: str = "document.md", select: list[str] | None = None,
+              settings: Settings | None = None, ruleset: RuleSet | None = None) -> list[Finding]:
+    """Lint one text in memory (for tests, scripts and editor integrations).
+
+    ``path`` decides Markdown or plain text by its suffix and is the path findings report.
+    Bytes are decoded as a file would be, so invalid UTF-8 is reported.
+    """
+    from healthlint.document import PLAIN_SUFFIXES
+    from healthlint.files import decode
+
+    settings = settings or Settings()
+    if select is not None:
+        settings.select = list(select)
+    problems = []
+    if isinstance(text, bytes):
+        text, problems = decode(text)
+    doc = Document(path, text, plain=Path(path).suffix.lower() in PLAIN_SUFFIXES, problems=problems)
+    return Linter(ruleset or _builtin(), settings).lint(doc)
+
+
+_BUILTIN: RuleSet | None = None
+
+
+def _builtin() -> RuleSet:
+    global _BUILTIN
+    if _BUILTIN is None:
+        _BUILTIN = load_builtin()
+    return _BUILTIN

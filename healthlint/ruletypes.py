@@ -1,0 +1,515 @@
+"""The data-driven rule types, after Vale's: a new word list or pattern needs no Python.
+
+Each type validates its options and compiles its patterns once, when the pack is loaded, and
+then only reads documents. Types:
+
+- ``existence``: flag words, phrases or regexes (with exceptions).
+- ``substitution``: flag a word and suggest a replacement.
+- ``occurrence``: flag more than ``max`` matches per sentence, paragraph or document.
+- ``required``: the document must contain one of these (or a front-matter key).
+- ``metric``: a numeric property of a sentence, paragraph or document against a threshold.
+- ``consistency``: use one of two forms throughout.
+- ``check``: a Python check registered in :mod:`healthlint.checks` (for real logic).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from healthlint.findings import SEVERITIES, Hit
+from healthlint.markup import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, HTML
+from healthlint.rules import message_fields
+
+SCOPES = {
+    "prose": lambda b: b.kind != FOOTNOTE,
+    "body": lambda b: b.kind not in (HEADING, FOOTNOTE),
+    "headings": lambda b: b.kind == HEADING,
+    "all": lambda b: True,
+}
+PARAGRAPH_KINDS = (PARAGRAPH, LIST_ITEM, HTML)
+_CITATION = re.compile(
+    r"\[\d+(?:\s*[-–,]\s*\d+)*\]"            # [3], [3, 4], [3-5]
+    r"|\[\^[^\]\s]+\]"                         # footnote reference
+    r"|\((?:[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? (?:19|20)\d\d[a-z]?(?:; ?)?)+\)"  # (Smith et al., 2020)
+    r"|\bdoi:\s*10\.\d{4,}",
+)
+
+
+class RuleDefinitionError(ValueError):
+    """A rule's options are wrong; the loader adds the file, line and rule."""
+
+
+def sentence_cites(doc, start: int, end: int) -> bool:
+    """True when the text between two offsets carries a link, footnote or citation marker."""
+    if doc.links_between(start, end) or doc.footnotes_between(start, end):
+        return True
+    return bool(_CITATION.search(doc.text, start, end))
+
+
+# -- helpers for options ------------------------------------------------------------------------
+class _Options:
+    """Typed access to a rule's options with errors a pack author can act on."""
+
+    def __init__(self, options: Mapping[str, Any], allowed: set[str]) -> None:
+        unknown = set(options) - allowed
+        if unknown:
+            raise RuleDefinitionError(
+                f"unknown option(s) {', '.join(sorted(unknown))}; this type takes: {', '.join(sorted(allowed)) or 'none'}"
+            )
+        self.options = options
+
+    def get(self, key: str, kind: type | tuple, default: Any = None) -> Any:
+        value = self.options.get(key, default)
+        if value is default:
+            return value
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise RuleDefinitionError(f"option '{key}' must be {names}, not {type(value).__name__}")
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        value = self.options.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise RuleDefinitionError(f"option '{key}' must be a list of strings")
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.options.get(key, default)
+        if value not in choices:
+            raise RuleDefinitionError(f"option '{key}' must be one of {', '.join(choices)}, not '{value}'")
+        return value
+
+
+def literal_pattern(phrase: str) -> str:
+    """A regex for a literal word or phrase: any run of white space between words, whole words only."""
+    body = r"\s+".join(re.escape(w) for w in phrase.split())
+    return rf"(?<![\w-]){body}(?![\w-])"
+
+
+def compile_pattern(source: str, flags: int, what: str) -> re.Pattern[str]:
+    try:
+        return re.compile(source, flags)
+    except re.error as exc:
+        raise RuleDefinitionError(f"{what} does not compile: {exc} in {source!r}") from None
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class TermMatcher:
+    """Literal tokens and regex patterns compiled into one alternation, with per-term data.
+
+    ``find`` yields each match with the term entry it came from, so a term can carry its own
+    severity or suggestion.
+    """
+
+    def __init__(self, tokens: list[Any], patterns: list[Any], ignorecase: bool, what: str = "pattern") -> None:
+        self.flags = re.IGNORECASE if ignorecase else 0
+        self.ignorecase = ignorecase
+        self.literal: dict[str, dict] = {}
+        self.regexes: list[tuple[re.Pattern[str], dict]] = []
+        parts = []
+        for entry in tokens:
+            data = _entry(entry, "token")
+            parts.append(literal_pattern(data["token"]))
+            self.literal[self._key(data["token"])] = data
+        for entry in patterns:
+            data = _entry(entry, "pattern")
+            compiled = compile_pattern(data["pattern"], self.flags, what)
+            if compiled.match(""):
+                raise RuleDefinitionError(f"{what} {data['pattern']!r} matches empty text")
+            self.regexes.append((compiled, data))
+            parts.append(rf"(?<!\w)(?:{data['pattern']})(?!\w)")
+        self.regex = compile_pattern("|".join(parts), self.flags, what) if parts else None
+
+    def _key(self, text: str) -> str:
+        return _normal(text) if self.ignorecase else " ".join(text.split())
+
+    def entry_for(self, matched: str) -> dict:
+        data = self.literal.get(self._key(matched))
+        if data is not None:
+            return data
+        for compiled, data in self.regexes:
+            if compiled.fullmatch(matched):
+                return data
+        return {}
+
+    def find(self, text: str, start: int, end: int) -> Iterator[tuple[re.Match[str], dict]]:
+        if self.regex is None:
+            return
+        for m in self.regex.finditer(text, start, end):
+            if m.end() > m.start():
+                yield m, self.entry_for(m.group())
+
+    def __bool__(self) -> bool:
+        return self.regex is not None
+
+
+_ENTRY_KEYS = {"token", "pattern", "severity", "suggestion", "note"}
+
+
+def _entry(entry: Any, key: str) -> dict:
+    if isinstance(entry, str):
+        return {key: entry}
+    if isinstance(entry, dict) and isinstance(entry.get(key), str):
+        unknown = set(entry) - _ENTRY_KEYS
+        if unknown:
+            raise RuleDefinitionError(f"unknown key(s) {', '.join(sorted(unknown))} in {key} entry {entry[key]!r}")
+        if entry.get("severity", "warning") not in SEVERITIES:
+            raise RuleDefinitionError(f"severity of {entry[key]!r} must be one of {', '.join(SEVERITIES)}")
+        return dict(entry)
+    raise RuleDefinitionError(f"each {key} is text, or a mapping with '{key}:' and optional severity, suggestion, note")
+
+
+def _format(template: str, **values: Any) -> str:
+    return template.format_map({k: ("" if v is None else v) for k, v in values.items()})
+
+
+def _match_case(suggestion: str, matched: str) -> str:
+    if matched[:1].isupper() and suggestion[:1].islower():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+# -- the types ----------------------------------------------------------------------------------
+class RuleType:
+    """Base class: option validation, message validation, and the scopes shared by all types."""
+
+    keys: set[str] = set()
+    fields: set[str] = set()  # placeholders a message may use
+    tunables: dict[str, Any] = {}
+
+    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+        self.name = name
+        self.opts = _Options(options, self.keys)
+
+    def validate_message(self, template: str) -> None:
+        try:
+            used = message_fields(template)
+        except ValueError as exc:
+            raise RuleDefinitionError(str(exc)) from None
+        unknown = used - self.fields
+        if unknown:
+            raise RuleDefinitionError(
+                f"message uses unknown placeholder(s) {', '.join('{' + u + '}' for u in sorted(unknown))}; "
+                f"this type offers: {', '.join('{' + f + '}' for f in sorted(self.fields)) or 'none'}"
+            )
+
+    def check(self, doc, rule, options: Mapping[str, Any]) -> Iterator[Hit]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class _TermRule(RuleType):
+    """Shared by existence and substitution: terms matched in prose blocks, minus exceptions."""
+
+    keys = {"tokens", "patterns", "exceptions", "ignorecase", "scope", "skip-if-sourced", "skip-if-sentence-matches"}
+
+    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+        super().__init__(options, name)
+        o = self.opts
+        self.terms = self._terms(o, o.get("ignorecase", bool, True))
+        if not self.terms:
+            raise RuleDefinitionError("needs 'tokens' or 'patterns' to look for")
+        exceptions = [literal_pattern(e) if not _looks_like_regex(e) else e for e in o.strings("exceptions")]
+        self.exceptions = compile_pattern("|".join(f"(?:{e})" for e in exceptions), self.terms.flags, "exception") if exceptions else None
+        skips = o.strings("skip-if-sentence-matches")
+        self.sentence_skip = compile_pattern("|".join(f"(?:{p})" for p in skips), re.IGNORECASE, "skip-if-sentence-matches pattern") if skips else None
+        self.skip_if_sourced = o.get("skip-if-sourced", bool, False)
+        self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
+
+    def _terms(self, o: _Options, ignorecase: bool) -> TermMatcher:
+        return TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), ignorecase)
+
+    def matches(self, doc) -> Iterator[tuple[re.Match[str], dict]]:
+        """Every match in scope that no exception covers and no sentence condition skips."""
+        masked = doc.masked
+        need_sentences = self.skip_if_sourced or self.sentence_skip is not None
+        for block in doc.blocks:
+            if not self.in_scope(block):
+                continue
+            found = list(self.terms.find(masked, block.start, block.end))
+            if not found:
+                continue
+            covered = [(e.start(), e.end()) for e in self.exceptions.finditer(masked, block.start, block.end)] if self.exceptions else []
+            for m, data in found:
+                if any(s <= m.start() and m.end() <= e for s, e in covered):
+                    continue
+                if need_sentences and self._sentence_skips(doc, m.start()):
+                    continue
+                yield m, data
+
+    def _sentence_skips(self, doc, offset: int) -> bool:
+        sentence = sentence_at(doc, offset)
+        if sentence is None:
+            return False
+        if self.skip_if_sourced and sentence_cites(doc, sentence.start, sentence.end):
+            return True
+        return bool(self.sentence_skip and self.sentence_skip.search(sentence.text))
+
+
+def _looks_like_regex(text: str) -> bool:
+    return bool(re.search(r"[\\()\[\]|?*+^$]", text))
+
+
+def sentence_at(doc, offset: int):
+    """The sentence containing ``offset``, or None."""
+    from bisect import bisect_right
+
+    sentences = doc.sentences
+    starts = doc.__dict__.setdefault("_sentence_starts", [s.start for s in sentences])
+    i = bisect_right(starts, offset) - 1
+    if i >= 0 and sentences[i].start <= offset < sentences[i].end:
+        return sentences[i]
+    return None
+
+
+class Existence(_TermRule):
+    """Flag each occurrence of a listed word, phrase or pattern."""
+
+    fields = {"match", "suggestion", "note"}
+
+    def check(self, doc, rule, options) -> Iterator[Hit]:
+        for m, data in self.matches(doc):
+            matched = " ".join(m.group().split())
+            yield Hit(
+                m.start(), m.end(),
+                _format(rule.message, match=matched, suggestion=data.get("suggestion"), note=data.get("note")),
+                data.get("suggestion"), data.get("severity"),
+            )
+
+
+class Substitution(_TermRule):
+    """Flag a word or phrase and suggest the replacement listed for it under ``swap``."""
+
+    keys = (_TermRule.keys - {"tokens", "patterns"}) | {"swap", "regex"}
+    fields = {"match", "suggestion"}
+
+    def _terms(self, o: _Options, ignorecase: bool) -> TermMatcher:
+        swap = o.get("swap", dict)
+        if not swap or not all(isinstance(k, str) and isinstance(v, str) for k, v in swap.items()):
+            raise RuleDefinitionError("option 'swap' must map each word or phrase to its replacement")
+        key = "pattern" if o.get("regex", bool, False) else "token"
+        entries = [{key: k, "suggestion": v} for k, v in swap.items()]
+        return TermMatcher([] if key == "pattern" else entries, entries if key == "pattern" else [], ignorecase)
+
+    def check(self, doc, rule, options) -> Iterator[Hit]:
+        for m, data in self.matches(doc):
+            matched = " ".join(m.group().split())
+            suggestion = _match_case(data.get("suggestion", ""), matched)
+            yield Hit(m.start(), m.end(), _format(rule.message, match=matched, suggestion=suggestion), suggestion)
+
+
+class Occurrence(RuleType):
+    """Flag more than ``max`` matches per sentence, paragraph or document, at the first one too many."""
+
+    keys = {"tokens", "patterns", "ignorecase", "scope", "max"}
+    fields = {"count", "max", "match"}
+
+    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+        super().__init__(options, name)
+        o = self.opts
+        self.terms = TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), o.get("ignorecase", bool, True))
+        if not self.terms:
+            raise RuleDefinitionError("needs 'tokens' or 'patterns' to count")
+        self.scope = o.choice("scope", ("sentence", "paragraph", "document"), "sentence")
+        maximum = o.get("max", int)
+        if maximum is None or maximum < 0:
+            raise RuleDefinitionError("needs 'max', a whole number of 0 or more")
+        self.tunables = {"max": maximum}
+
+    def check(self, doc, rule, options) -> Iterator[Hit]:
+        maximum = options["max"]
+        for start, end in _scope_spans(doc, self.scope):
+            found = [m for m, _ in self.terms.find(doc.masked, start, end)]
+            if len(found) > maximum:
+                m = found[maximum]
+                yield Hit(m.start(), m.end(), _format(rule.message, count=len(found), max=maximum, match=m.group()))
+
+
+def _scope_spans(doc, scope: str) -> Iterator[tuple[int, int]]:
+    if scope == "sentence":
+        for s in doc.sentences:
+            if not s.is_heading:
+                yield s.start, s.end
+    elif scope == "paragraph":
+        for b in doc.blocks:
+            if b.kind in PARAGRAPH_KINDS:
+                yield b.start, b.end
+    elif doc.blocks:
+        yield doc.blocks[0].start, doc.blocks[-1].end
+
+
+def document_anchor(doc) -> tuple[int, int]:
+    """Where a document-level finding helps most: the title, else the first prose, else line 1."""
+    if doc.blocks:
+        first = doc.blocks[0]
+        line, _ = doc.position(first.start)
+        return first.start, doc.line_span(line)[1]
+    return 0, doc.line_span(1)[1]
+
+
+class Required(RuleType):
+    """The document must contain one of the tokens or patterns, or one of the front-matter keys."""
+
+    keys = {"tokens", "patterns", "ignorecase", "front-matter", "scope"}
+    fields = {"title"}
+
+    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+        super().__init__(options, name)
+        o = self.opts
+        self.terms = TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), o.get("ignorecase", bool, True))
+        self.keys_ok = o.strings("front-matter")
+        if not self.terms and not self.keys_ok:
+            raise RuleDefinitionError("needs 'tokens', 'patterns' or 'front-matter' keys that satisfy it")
+        self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "all")]
+
+    def check(self, doc, rule, options) -> Iterator[Hit]:
+        if not doc.has_prose:
+            return
+        if any(doc.front_matter.data.get(k) for k in self.keys_ok):
+            return
+        for block in doc.blocks:
+            if self.in_scope(block) and next(self.terms.find(doc.masked, block.start, block.end), None):
+                return
+        start, end = document_anchor(doc)
+        title = doc.masked[doc.title_block.start:doc.title_block.end] if doc.title_block else ""
+        yield Hit(start, end, _format(rule.message, title=title))
+
+
+def _metric_words(doc, start: int, end: int) -> float:
+    return len(doc.words(start, end))
+
+
+def _metric_sentences(doc, start: int, end: int) -> float:
+    return sum(1 for s in doc.sentences if start <= s.start < end and not s.is_heading)
+
+
+def _metric_characters(doc, start: int, end: int) -> float:
+    return len(doc.masked[start:end].strip())
+
+
+def _textstat(name: str):
+    def measure(doc, start: int, end: int) -> float:
+        import textstat  # imported on first use: most runs never need it
+
+        text = " ".join(doc.masked[start:end].split())
+        return float(getattr(textstat, name)(text)) if text else 0.0
+
+    return measure
+
+
+METRICS = {
+    "words": _metric_words,
+    "sentences": _metric_sentences,
+    "characters": _metric_characters,
+    "flesch-kincaid-grade": _textstat("flesch_kincaid_grade"),
+    "smog-grade": _textstat("smog_index"),
+    "flesch-reading-ease": _textstat("flesch_reading_ease"),
+}
+
+
+class Metric(RuleType):
+    """A number measured per sentence, paragraph or document, against ``max`` and/or ``min``."""
+
+    keys = {"metric", "scope", "max", "min"}
+    fields = {"value", "max", "min", "metric"}
+
+    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+        super().__init__(options, name)
+        o = self.opts
+        self.metric = o.choice("metric", tuple(METRICS), "words")
+        self.scope = o.choice("scope", ("sentence", "paragraph", "document"), "sentence")
+        self.tunables = {"max": o.get("max", (int, float)), "min": o.get("min", (int, float))}
+        if self.tunables["max"] is None and self.tunables["min"] is None:
+            raise RuleDefinitionError("needs 'max' or 'min'")
+
+    def check(self, doc, rule, options) -> Iterator[Hit]:
+        measure = METRICS[self.metric]
+        high, low = options.get("max"), options.get("min")
+        for start, end in _scope_spans(doc, self.scope):
+            value = measure(doc, start, end)
+            if (high is not None and value > high) or (low is not None and value < low):
+                if self.scope == "document":
+                    start, end = document_anchor(doc)
+                shown = int(value) if float(value).is_integer() else round(value, 1)
+                yield Hit(start, end, _format(rule.message, value=shown, max=high, min=low, metric=self.metric))
+
+
+class Consistency(RuleType):
+    """Two forms of the same thing: once both appear, flag the one used second, suggest the first."""
+
+    keys = {"either", "ignorecase", "scope"}
+    fields = {"match", "suggestion", "first_line"}
+
+    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+        super().__init__(options, name)
+        o = self.opts
+        pairs = o.get("either", dict)
+        if not pairs or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
+            raise RuleDefinitionError("option 'either' must map each form to its alternative")
+        flags = re.IGNORECASE if o.get("ignorecase", bool, True) else 0
+        self.pairs = [
+            (compile_pattern(_either(a), flags, "form"), compile_pattern(_either(b), flags, "form")) for a, b in pairs.items()
+        ]
+        self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
+
+    def check(self, doc, rule, options) -> Iterator[Hit]:
+        for first_form, second_form in self.pairs:
+            a = self._find(doc, first_form)
+            b = self._find(doc, second_form)
+            if not a or not b:
+                continue
+            keep, other = (a, b) if a[0].start() <= b[0].start() else (b, a)
+            kept = " ".join(keep[0].group().split())
+            first_line = doc.position(keep[0].start())[0]
+            for m in other:
+                matched = " ".join(m.group().split())
+                suggestion = _match_case(kept, matched)
+                yield Hit(m.start(), m.end(), _format(rule.message, match=matched, suggestion=suggestion, first_line=first_line), suggestion)
+
+    def _find(self, doc, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        return [m for b in doc.blocks if self.in_scope(b) for m in pattern.finditer(doc.masked, b.start, b.end)]
+
+
+def _either(form: str) -> str:
+    return form if _looks_like_regex(form) else literal_pattern(form)
+
+
+class Check(RuleType):
+    """A Python check registered in :mod:`healthlint.checks` under this rule's name (or ``check``)."""
+
+    keys = {"check", "options"}
+
+    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+        super().__init__(options, name)
+        from healthlint.checks import REGISTRY
+
+        self.check_name = self.opts.get("check", str, name)
+        entry = REGISTRY.get(self.check_name)
+        if entry is None:
+            raise RuleDefinitionError(f"no Python check named '{self.check_name}' (known: {', '.join(sorted(REGISTRY))})")
+        self.function, self.fields, defaults = entry
+        extra = self.opts.get("options", dict, {})
+        unknown = set(extra) - set(defaults)
+        if unknown:
+            raise RuleDefinitionError(f"check '{self.check_name}' has no option(s) {', '.join(sorted(unknown))}")
+        self.tunables = {**defaults, **extra}
+
+    def check(self, doc, rule, options) -> Iterator[Hit]:
+        return self.function(doc, rule, options)
+
+
+RULE_TYPES: dict[str, type[RuleType]] = {
+    "existence": Existence,
+    "substitution": Substitution,
+    "occurrence": Occurrence,
+    "required": Required,
+    "metric": Metric,
+    "consistency": Consistency,
+    "check": Check,
+}

@@ -1,0 +1,90 @@
+"""Inline suppression, applied as a filter after the rules have run.
+
+Directives live in HTML comments (never in code blocks, which are not comments)::
+
+    <!-- healthlint-disable HL101 HL3 -->      from this line on (no codes: every rule)
+    <!-- healthlint-enable HL101 -->           back on from this line
+    <!-- healthlint-disable-next-line HL301 --> the next line that has text
+    <!-- healthlint-disable-line HL402 -->      this line
+    <!-- healthlint-disable-file HL4 -->        the whole file
+
+Codes may be full codes (HL301), prefixes (HL3, HL) or rule names (invented-condition),
+separated by spaces or commas.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from healthlint.findings import Finding
+
+_DIRECTIVE = re.compile(r"^\s*healthlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*)$", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    action: str
+    line: int  # the line the directive applies to (or starts from)
+    selectors: tuple[str, ...]  # empty: every rule
+
+
+def selector_matches(selector: str, code: str, name: str) -> bool:
+    """A code, prefix of a code, or rule name."""
+    return code.startswith(selector.upper()) or selector.lower() == name
+
+
+def _matches(selectors: tuple[str, ...], finding: Finding) -> bool:
+    return not selectors or any(selector_matches(s, finding.code, finding.rule) for s in selectors)
+
+
+class Suppressions:
+    """The directives of one document, and the filter they define."""
+
+    def __init__(self, doc) -> None:
+        self.directives: list[Directive] = []
+        for comment in doc.comments:
+            m = _DIRECTIVE.match(comment.value)
+            if not m:
+                continue
+            action = m.group(1)
+            selectors = tuple(s for s in re.split(r"[\s,]+", m.group(2).strip()) if s)
+            line = doc.position(comment.start)[0]
+            if action == "disable-next-line":
+                line = _next_text_line(doc, comment.end)
+            elif action == "disable-line":
+                action = "disable-next-line"  # both name one line
+            self.directives.append(Directive(action, line, selectors))
+        self.directives.sort(key=lambda d: d.line)
+
+    def __bool__(self) -> bool:
+        return bool(self.directives)
+
+    def suppressed(self, finding: Finding) -> bool:
+        disabled = False
+        for d in self.directives:
+            if d.action == "disable-file":
+                if _matches(d.selectors, finding):
+                    return True
+            elif d.action == "disable-next-line":
+                if d.line == finding.line and _matches(d.selectors, finding):
+                    return True
+            elif d.line <= finding.line and _matches(d.selectors, finding):
+                disabled = d.action == "disable"
+        return disabled
+
+    def filter(self, findings: list[Finding]) -> list[Finding]:
+        if not self.directives:
+            return findings
+        return [f for f in findings if not self.suppressed(f)]
+
+
+def _next_text_line(doc, offset: int) -> int:
+    """The first line after the one holding ``offset`` that has any text."""
+    line = doc.position(offset)[0] + 1
+    while line <= doc.line_count:
+        start, end = doc.line_span(line)
+        if doc.text[start:end].strip():
+            return line
+        line += 1
+    return line
