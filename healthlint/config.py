@@ -26,6 +26,8 @@ KEYS = {
     "extend-rules": "paths of the team's own YAML rule packs",
     "rules": "per-rule options: severity and the rule's own settings",
     "max-file-size": "largest file to lint, in megabytes",
+    "vocabulary": "the team's own condition names: accept (allowed) and reject (banned)",
+    "front-matter": "the front-matter key names your site uses, and which are required",
 }
 
 
@@ -45,6 +47,8 @@ class Settings:
     extend_rules: list[Path] = field(default_factory=list)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size_mb: float = 50.0
+    vocabulary: dict[str, Any] = field(default_factory=dict)  # validated by the terms checks
+    front_matter: dict[str, Any] = field(default_factory=dict)  # validated by the trust checks
     base: Path = field(default_factory=Path.cwd)  # globs are relative to this folder
     source: Path | None = None  # the config file, if any
 
@@ -161,6 +165,11 @@ def parse_settings(data: dict, path: Path) -> Settings:
             if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
                 raise ConfigError(f"{path}: 'per-file-ignores' entry '{glob}' must be a list of codes")
             s.per_file_ignores[str(glob)] = codes
+    for key, attr in (("vocabulary", "vocabulary"), ("front-matter", "front_matter")):
+        if key in data:
+            if not isinstance(data[key], dict):
+                raise ConfigError(f"{path}: '{key}' must be a mapping")
+            setattr(s, attr, dict(data[key]))
     if "rules" in data:
         opts = data["rules"]
         if not isinstance(opts, dict) or not all(isinstance(v, dict) for v in opts.values()):

@@ -86,9 +86,12 @@ class Linter:
         for rule in self.rules:
             if any(selector_matches(s, rule.code, rule.name) for s in ignored):
                 continue
-            severity = self.severity[rule.code]
-            for hit in rule.run(doc, self.options.get(rule.code)):
-                findings.append(to_finding(doc, rule, hit, hit.severity or severity if severity == rule.severity else severity))
+            configured = self.severity[rule.code]
+            overridden = configured != rule.severity
+            for hit in rule.run(doc, self.options.get(rule.code), self.settings):
+                # A severity set in the config wins; otherwise a term's own severity beats the rule's.
+                severity = configured if overridden else hit.severity or configured
+                findings.append(to_finding(doc, rule, hit, severity))
         suppressions = Suppressions(doc)
         return sorted(suppressions.filter(findings))
 

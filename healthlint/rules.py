@@ -69,10 +69,14 @@ class Rule:
         """Options a config may set for this rule, with their defaults."""
         return dict(self.impl.tunables)
 
-    def run(self, doc, options: Mapping[str, Any] | None = None) -> Iterator[Hit]:
-        """Run the rule on a document with the given options over its defaults."""
+    def run(self, doc, options: Mapping[str, Any] | None = None, settings=None) -> Iterator[Hit]:
+        """Run the rule on a document with the given options over its defaults.
+
+        ``settings`` (a :class:`healthlint.config.Settings`) is passed to Python checks that read
+        team-wide configuration such as vocabularies.
+        """
         opts = self.impl.tunables if not options else {**self.impl.tunables, **options}
-        return iter(self.impl.check(doc, self, opts))
+        return iter(self.impl.check(doc, self, opts, settings))
 
 
 class RuleSet:

@@ -200,7 +200,7 @@ class RuleType:
                 f"this type offers: {', '.join('{' + f + '}' for f in sorted(self.fields)) or 'none'}"
             )
 
-    def check(self, doc, rule, options: Mapping[str, Any]) -> Iterator[Hit]:  # pragma: no cover
+    def check(self, doc, rule, options: Mapping[str, Any], settings=None) -> Iterator[Hit]:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -273,7 +273,7 @@ class Existence(_TermRule):
 
     fields = {"match", "suggestion", "note"}
 
-    def check(self, doc, rule, options) -> Iterator[Hit]:
+    def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         for m, data in self.matches(doc):
             matched = " ".join(m.group().split())
             yield Hit(
@@ -297,7 +297,7 @@ class Substitution(_TermRule):
         entries = [{key: k, "suggestion": v} for k, v in swap.items()]
         return TermMatcher([] if key == "pattern" else entries, entries if key == "pattern" else [], ignorecase)
 
-    def check(self, doc, rule, options) -> Iterator[Hit]:
+    def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         for m, data in self.matches(doc):
             matched = " ".join(m.group().split())
             suggestion = _match_case(data.get("suggestion", ""), matched)
@@ -322,7 +322,7 @@ class Occurrence(RuleType):
             raise RuleDefinitionError("needs 'max', a whole number of 0 or more")
         self.tunables = {"max": maximum}
 
-    def check(self, doc, rule, options) -> Iterator[Hit]:
+    def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         maximum = options["max"]
         for start, end in _scope_spans(doc, self.scope):
             found = [m for m, _ in self.terms.find(doc.masked, start, end)]
@@ -368,7 +368,7 @@ class Required(RuleType):
             raise RuleDefinitionError("needs 'tokens', 'patterns' or 'front-matter' keys that satisfy it")
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "all")]
 
-    def check(self, doc, rule, options) -> Iterator[Hit]:
+    def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         if not doc.has_prose:
             return
         if any(doc.front_matter.data.get(k) for k in self.keys_ok):
@@ -428,7 +428,7 @@ class Metric(RuleType):
         if self.tunables["max"] is None and self.tunables["min"] is None:
             raise RuleDefinitionError("needs 'max' or 'min'")
 
-    def check(self, doc, rule, options) -> Iterator[Hit]:
+    def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         measure = METRICS[self.metric]
         high, low = options.get("max"), options.get("min")
         for start, end in _scope_spans(doc, self.scope):
@@ -458,7 +458,7 @@ class Consistency(RuleType):
         ]
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
 
-    def check(self, doc, rule, options) -> Iterator[Hit]:
+    def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         for first_form, second_form in self.pairs:
             a = self._find(doc, first_form)
             b = self._find(doc, second_form)
@@ -500,8 +500,8 @@ class Check(RuleType):
             raise RuleDefinitionError(f"check '{self.check_name}' has no option(s) {', '.join(sorted(unknown))}")
         self.tunables = {**defaults, **extra}
 
-    def check(self, doc, rule, options) -> Iterator[Hit]:
-        return self.function(doc, rule, options)
+    def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
+        return self.function(doc, rule, options, settings)
 
 
 RULE_TYPES: dict[str, type[RuleType]] = {

@@ -1,6 +1,8 @@
 """Python checks: rules that need real logic, registered under the names their YAML entries use.
 
-A check is a function ``(doc, rule, options) -> Iterable[Hit]``. Its metadata (code, severity,
+A check is a function ``(doc, rule, options, settings) -> Iterable[Hit]``: the document, the rule
+(for its message), the rule's options (defaults merged with the config's ``rules:`` entry) and
+the run's :class:`healthlint.config.Settings` (None in isolated runs) for team-wide data. Its metadata (code, severity,
 message, explanation, examples) lives in the YAML pack with ``type: check``, like every other
 rule, so listing, explaining, selecting and suppressing treat it the same way.
 """

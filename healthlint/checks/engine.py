@@ -15,12 +15,12 @@ def _problems(doc, kind: str, rule) -> Iterator[Hit]:
 
 
 @register("invalid-utf8", fields={"detail"})
-def invalid_utf8(doc, rule, options) -> Iterator[Hit]:
+def invalid_utf8(doc, rule, options, settings) -> Iterator[Hit]:
     """The file is not valid UTF-8; it was read with replacement characters."""
     return _problems(doc, "invalid-utf8", rule)
 
 
 @register("front-matter-error", fields={"detail"})
-def front_matter_error(doc, rule, options) -> Iterator[Hit]:
+def front_matter_error(doc, rule, options, settings) -> Iterator[Hit]:
     """The front matter is unclosed or is not valid YAML."""
     return _problems(doc, "front-matter", rule)

@@ -28,7 +28,7 @@ def has_sources(doc) -> bool:
 
 
 @register("no-sources")
-def no_sources(doc, rule, options) -> Iterator[Hit]:
+def no_sources(doc, rule, options, settings) -> Iterator[Hit]:
     """The article cites nothing a reader could check."""
     if doc.has_prose and not has_sources(doc):
         start, end = document_anchor(doc)
