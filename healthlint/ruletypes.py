@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from healthlint.attribution import attributed, sentence_cites  # noqa: F401  (sentence_cites: re-exported)
 from healthlint.findings import SEVERITIES, Hit
 from healthlint.markup import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, HTML
 from healthlint.rules import message_fields
@@ -29,23 +30,10 @@ SCOPES = {
     "all": lambda b: True,
 }
 PARAGRAPH_KINDS = (PARAGRAPH, LIST_ITEM, HTML)
-_CITATION = re.compile(
-    r"\[\d+(?:\s*[-–,]\s*\d+)*\]"            # [3], [3, 4], [3-5]
-    r"|\[\^[^\]\s]+\]"                         # footnote reference
-    r"|\((?:[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? (?:19|20)\d\d[a-z]?(?:; ?)?)+\)"  # (Smith et al., 2020)
-    r"|\bdoi:\s*10\.\d{4,}",
-)
 
 
 class RuleDefinitionError(ValueError):
     """A rule's options are wrong; the loader adds the file, line and rule."""
-
-
-def sentence_cites(doc, start: int, end: int) -> bool:
-    """True when the text between two offsets carries a link, footnote or citation marker."""
-    if doc.links_between(start, end) or doc.footnotes_between(start, end):
-        return True
-    return bool(_CITATION.search(doc.text, start, end))
 
 
 # -- helpers for options ------------------------------------------------------------------------
@@ -247,7 +235,7 @@ class _TermRule(RuleType):
         sentence = sentence_at(doc, offset)
         if sentence is None:
             return False
-        if self.skip_if_sourced and sentence_cites(doc, sentence.start, sentence.end):
+        if self.skip_if_sourced and attributed(doc, sentence.start, sentence.end):
             return True
         return bool(self.sentence_skip and self.sentence_skip.search(sentence.text))
 

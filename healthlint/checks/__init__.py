@@ -30,7 +30,7 @@ def register(name: str, *, fields: Iterable[str] = (), options: dict[str, Any] |
 
 
 def _load_all() -> None:
-    from healthlint.checks import engine, trust  # noqa: F401  (registers on import)
+    from healthlint.checks import claims, engine, trust  # noqa: F401  (registers on import)
 
 
 _load_all()
