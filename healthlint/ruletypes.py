@@ -138,7 +138,7 @@ class TermMatcher:
         return self.regex is not None
 
 
-_ENTRY_KEYS = {"token", "pattern", "severity", "suggestion", "note"}
+_ENTRY_KEYS = {"token", "pattern", "severity", "suggestion", "note", "skip-if-sourced"}
 
 
 def _entry(entry: Any, key: str) -> dict:
@@ -229,13 +229,20 @@ class _TermRule(RuleType):
                     continue
                 if need_sentences and self._sentence_skips(doc, m.start()):
                     continue
+                if data.get("skip-if-sourced") and self._sourced(doc, m.start()):
+                    continue
                 yield m, data
+
+    @staticmethod
+    def _sourced(doc, offset: int) -> bool:
+        sentence = sentence_at(doc, offset)
+        return sentence is not None and attributed(doc, sentence.start, sentence.end)
 
     def _sentence_skips(self, doc, offset: int) -> bool:
         sentence = sentence_at(doc, offset)
         if sentence is None:
             return False
-        if self.skip_if_sourced and attributed(doc, sentence.start, sentence.end):
+        if self.skip_if_sourced and self._sourced(doc, offset):
             return True
         return bool(self.sentence_skip and self.sentence_skip.search(sentence.text))
 
