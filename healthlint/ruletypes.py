@@ -101,10 +101,10 @@ class TermMatcher:
         self.ignorecase = ignorecase
         self.literal: dict[str, dict] = {}
         self.regexes: list[tuple[re.Pattern[str], dict]] = []
-        parts = []
+        bodies, sources = [], []
         for entry in tokens:
             data = _entry(entry, "token")
-            parts.append(literal_pattern(data["token"]))
+            bodies.append(r"\s+".join(re.escape(w) for w in data["token"].split()))
             self.literal[self._key(data["token"])] = data
         for entry in patterns:
             data = _entry(entry, "pattern")
@@ -112,7 +112,14 @@ class TermMatcher:
             if compiled.match(""):
                 raise RuleDefinitionError(f"{what} {data['pattern']!r} matches empty text")
             self.regexes.append((compiled, data))
-            parts.append(rf"(?<!\w)(?:{data['pattern']})(?!\w)")
+            sources.append(f"(?:{data['pattern']})")
+        # One boundary around each alternation (not one per term), longest literals first so
+        # that "miracle cure" wins over "miracle".
+        parts = []
+        if bodies:
+            parts.append(r"(?<![\w-])(?:" + "|".join(sorted(bodies, key=len, reverse=True)) + r")(?![\w-])")
+        if sources:
+            parts.append(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)")
         self.regex = compile_pattern("|".join(parts), self.flags, what) if parts else None
 
     def _key(self, text: str) -> str:

@@ -9,6 +9,7 @@ linear in its length.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -185,18 +186,21 @@ def _claim_sentences(doc) -> Iterator:
 class Flat:
     """A sentence with its white space collapsed, and the way back to document offsets."""
 
-    __slots__ = ("text", "_offsets")
+    __slots__ = ("text", "_flat_starts", "_raw_starts")
 
     def __init__(self, sentence) -> None:
-        pieces, offsets = [], []
-        for m in _TOKEN.finditer(sentence.text):
-            if pieces:
-                pieces.append(" ")
-                offsets.append(sentence.start + m.start() - 1)
-            pieces.append(m.group())
-            offsets.extend(range(sentence.start + m.start(), sentence.start + m.end()))
-        self.text = "".join(pieces)
-        self._offsets = offsets
+        tokens = list(_TOKEN.finditer(sentence.text))
+        self.text = " ".join(m.group() for m in tokens)
+        self._raw_starts = [sentence.start + m.start() for m in tokens]
+        self._flat_starts = []
+        pos = 0
+        for m in tokens:
+            self._flat_starts.append(pos)
+            pos += len(m.group()) + 1
+
+    def _raw(self, flat: int) -> int:
+        i = max(0, bisect_right(self._flat_starts, flat) - 1)
+        return self._raw_starts[i] + (flat - self._flat_starts[i])
 
     def span(self, m: re.Match[str]) -> tuple[int, int]:
         """Document offsets of a match found in :attr:`text`."""
@@ -204,11 +208,19 @@ class Flat:
 
     def span_of(self, start: int, end: int) -> tuple[int, int]:
         """Document offsets of ``text[start:end]``."""
-        if not self._offsets:
+        if not self._raw_starts:
             return 0, 0
-        if end <= start:
-            return self._offsets[min(start, len(self._offsets) - 1)], self._offsets[min(start, len(self._offsets) - 1)]
-        return self._offsets[start], self._offsets[end - 1] + 1
+        raw_start = self._raw(start)
+        return raw_start, (self._raw(end - 1) + 1 if end > start else raw_start)
+
+
+def flats(doc) -> list[tuple[object, Flat]]:
+    """The claim-bearing sentences of a document with their flattened text, built once per document."""
+    cached = doc.__dict__.get("_claim_flats")
+    if cached is None:
+        cached = [(s, Flat(s)) for s in _claim_sentences(doc)]
+        doc.__dict__["_claim_flats"] = cached
+    return cached
 
 
 _TOKEN = re.compile(r"\S+")
@@ -219,8 +231,9 @@ _TOKEN = re.compile(r"\S+")
 def unhedged_claim(doc, rule, options, settings) -> Iterator[Hit]:
     """A sentence that asserts cause, effect, treatment, prevention, prognosis or safety as certain."""
     lex = _lexicon_for(options)
-    for s in _claim_sentences(doc):
-        flat = Flat(s)
+    for s, flat in flats(doc):
+        if lex.claims.search(flat.text) is None:
+            continue  # most sentences make no claim: skip the other lexicons
         reading = read_sentence(lex, flat.text)
         if not reading.unhedged_claim or attributed(doc, s.start, s.end):
             continue
@@ -238,8 +251,7 @@ def unhedged_claim(doc, rule, options, settings) -> Iterator[Hit]:
 def serious_harm_claim(doc, rule, options, settings) -> Iterator[Hit]:
     """A grave outcome (cancer, death, organ failure...) or a safety promise, with no source."""
     lex = _lexicon_for(options)
-    for s in _claim_sentences(doc):
-        flat = Flat(s)
+    for s, flat in flats(doc):
         found = _harm_link(lex, flat.text) or _safety_claim(lex, flat.text)
         if found is None or attributed(doc, s.start, s.end):
             continue
@@ -351,8 +363,7 @@ def _subject(text: str, topic: str) -> str:
 
 def _facts(doc) -> Iterator[Fact]:
     topic = ""
-    for s in _claim_sentences(doc):
-        flat = Flat(s)
+    for s, flat in flats(doc):
         text = flat.text
         subject = _subject(text, topic)
         if subject and subject != topic and _SUBJECT.match(text) and not topic:
