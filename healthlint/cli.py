@@ -68,14 +68,16 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format: text for people, json for tools, github for Actions annotations, sarif for code scanning.")
 @click.option("--select", multiple=True, metavar="CODES",
-              help="Only these rules: codes, prefixes (HL1) or names, comma-separated. Replaces the config's select.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Turn these rules off (added to the config's ignore).")
+              help="Only these rules: codes, prefixes (HL1) or names, comma-separated. Replaces the config's select and ignore.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Turn these rules off (added to the config's ignore). The most specific code wins: --select HL4 --ignore HL402.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that makes the exit status 1 [default: warning, or the config's fail-on].")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means healthlint failed).")
 @click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
               help="Config file to use instead of searching for .healthlint.yaml or pyproject.toml.")
-@click.option("--stdin-filename", default=None, metavar="NAME", help="The path to report when reading stdin ('-').")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="The path to report when reading stdin ('-'); with no PATHS, stdin is read.")
 @click.option("--force-exclude", is_flag=True, help="Apply the config's exclude globs to files named on the command line too (for pre-commit).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
@@ -96,32 +98,77 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
     from healthlint.engine import Linter, lint_paths
 
     settings, ruleset = _setup(config)
-    if select:
-        settings.select = _split_codes(select)
-    if ignore:
-        settings.ignore = [*settings.ignore, *_split_codes(ignore)]
+    _apply_selection(settings, ruleset, _split_codes(select), _split_codes(ignore))
     try:
         linter = Linter(ruleset, settings)
     except ConfigError as exc:
-        raise UserError(str(exc)) from None
-    paths = list(paths) or ["."]
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    result = lint_paths(linter, paths, stdin=stdin, stdin_filename=stdin_filename or "-", force_exclude=force_exclude)
+        raise UserError(_config_message(settings, exc)) from None
+    paths = list(paths) or (["-"] if stdin_filename else ["."])
+    stdin = _read_stdin() if "-" in paths else None
+    try:
+        result = lint_paths(linter, paths, stdin=stdin, stdin_filename=stdin_filename or "-", force_exclude=force_exclude,
+                            summaries=fmt == "json")
+    except ConfigError as exc:  # a check that validates its options when it first runs
+        raise UserError(_config_message(settings, exc)) from None
     for note in result.notes:
         click.echo(f"healthlint: note: {note}", err=True)
     for error in result.errors:
         click.echo(f"healthlint: error: {error}", err=True)
     report = reporters.REPORTERS[fmt](result, linter.rules if fmt == "sarif" else [], summary=not quiet)
-    if output_file:
-        with open(output_file, "w", encoding="utf-8") as fh:
-            fh.write(report)
-    else:
-        click.echo(report, nl=False)
+    _write(report, output_file)
     if result.errors:
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if linter.fails(result.findings, fail_on or settings.fail_on) else EXIT_OK
+
+
+def _apply_selection(settings: Settings, ruleset, select: list[str], ignore: list[str]) -> None:
+    """Layer the command line over the config, as Ruff does.
+
+    ``--select`` replaces the config's select and ignore (what is asked for on the command line is
+    what runs); ``--ignore`` adds to whatever ignore is in force.
+    """
+    from healthlint.engine import unknown_selectors
+
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        unknown = unknown_selectors(ruleset, values)
+        if unknown:
+            raise UserError(f"{option}: unknown rule code, prefix or name '{unknown[0]}' (see 'healthlint rules')")
+    if select:
+        settings.select, settings.ignore = select, []
+    settings.ignore = [*settings.ignore, *ignore]
+
+
+def _config_message(settings: Settings, exc: ConfigError) -> str:
+    """A configuration error, naming the config file if the message does not already."""
+    message = str(exc)
+    source = str(settings.source) if settings.source else None
+    return f"{source}: {message}" if source and not message.startswith(source) else message
+
+
+def _read_stdin() -> bytes:
+    """All of standard input, as bytes (decoded later like a file)."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:
+        raise UserError("-: there is no standard input to read")
+    try:
+        data = stream.read()
+    except OSError as exc:
+        raise UserError(f"-: cannot read standard input: {exc.strerror or exc}") from None
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _write(report: str, output_file: str | None) -> None:
+    """Print the report, or write it to ``output_file``; a file that cannot be written is a user error."""
+    if not output_file:
+        click.echo(report, nl=False)
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8") as fh:
+            fh.write(report)
+    except OSError as exc:
+        raise UserError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
 
 
 @cli.command("rules")
@@ -194,7 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the one place where every failure becomes one line
         if "--debug" in args:
             raise
-        click.echo(f"healthlint: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
+        detail = " ".join(str(exc).split())
+        click.echo(f"healthlint: internal error: {type(exc).__name__}: {detail} (rerun with --debug for the traceback)", err=True)
         code = EXIT_ERROR
     sys.stdout.flush()
     sys.exit(code if isinstance(code, int) else EXIT_OK)

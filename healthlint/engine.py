@@ -6,13 +6,14 @@ file, every active rule reads it, then suppression and per-file ignores filter t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from healthlint.config import ConfigError, Settings
 from healthlint.document import Document
-from healthlint.files import InputError, Source, discover, glob_matches, read_source, relative_posix
+from healthlint.files import InputError, Source, discover, glob_matches, is_excluded, read_source, relative_posix
 from healthlint.findings import SEVERITIES, SEVERITY_RANK, Finding
 from healthlint.rules import Rule, RuleSet, load_builtin, load_packs
 from healthlint.suppression import Suppressions, selector_matches
@@ -27,10 +28,15 @@ def load_ruleset(settings: Settings) -> RuleSet:
 
 
 def _specificity(selector: str, rule: Rule) -> int:
-    """How closely a selector names a rule: a name or full code beats a prefix; -1 if it does not."""
+    """How closely a selector names a rule: a name counts as its full code; -1 if it does not match."""
     if selector.lower() == rule.name:
-        return 100
-    return len(selector) if rule.code.startswith(selector.upper()) else -1
+        return len(rule.code)
+    return len(selector) if selector and rule.code.startswith(selector.upper()) else -1
+
+
+def unknown_selectors(ruleset: RuleSet, selectors: Iterable[str]) -> list[str]:
+    """The selectors that name no rule of ``ruleset`` (a typo must not silently do nothing)."""
+    return [s for s in selectors if not any(_specificity(s, r) >= 0 for r in ruleset)]
 
 
 def is_enabled(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> bool:
@@ -46,17 +52,24 @@ class Linter:
     def __init__(self, ruleset: RuleSet, settings: Settings) -> None:
         self.ruleset = ruleset
         self.settings = settings
-        for selector in [*settings.select, *settings.ignore, *(c for cs in settings.per_file_ignores.values() for c in cs)]:
-            self._check_selector(selector)
+        self._check_selectors("'select'", settings.select)
+        self._check_selectors("'ignore'", settings.ignore)
+        for glob, codes in settings.per_file_ignores.items():
+            self._check_selectors(f"'per-file-ignores' entry '{glob}'", codes)
         self.rules = [r for r in ruleset if is_enabled(r, settings.select, settings.ignore)]
         self.severity: dict[str, str] = {r.code: r.severity for r in ruleset}
+        self.configured_severity: set[str] = set()  # codes whose severity the config sets
         self.options: dict[str, dict] = {}
         for key, opts in settings.rule_options.items():
             self._set_options(key, dict(opts))
+        for rule in self.rules:
+            self._validate_check_options(rule)
 
-    def _check_selector(self, selector: str) -> None:
-        if not any(_specificity(selector, r) >= 0 for r in self.ruleset):
-            raise ConfigError(f"unknown rule code, prefix or name '{selector}' (see 'healthlint rules')")
+    def _check_selectors(self, what: str, selectors: Iterable[str]) -> None:
+        unknown = unknown_selectors(self.ruleset, selectors)
+        if unknown:
+            where = self.settings.source or "config"
+            raise ConfigError(f"{where}: {what} names unknown rule code, prefix or name '{unknown[0]}' (see 'healthlint rules')")
 
     def _set_options(self, key: str, opts: dict) -> None:
         rule = self.ruleset.get(key)
@@ -68,16 +81,31 @@ class Linter:
             if severity not in SEVERITIES:
                 raise ConfigError(f"{where}: rules.{key}.severity must be one of {', '.join(SEVERITIES)}")
             self.severity[rule.code] = severity
+            self.configured_severity.add(rule.code)
         tunables = rule.tunables
         for name, value in opts.items():
             if name not in tunables:
                 allowed = ", ".join(["severity", *sorted(tunables)])
                 raise ConfigError(f"{where}: rules.{key} has no option '{name}' (options: {allowed})")
             default = tunables[name]
-            if default is not None and not _same_kind(default, value):
+            if default is None and name in _THRESHOLDS:
+                if not _same_kind(0, value):
+                    raise ConfigError(f"{where}: rules.{key}.{name} must be a number, not {value!r}")
+            elif default is not None and not _same_kind(default, value):
                 raise ConfigError(f"{where}: rules.{key}.{name} must be {type(default).__name__} like its default {default!r}")
         if opts:
             self.options.setdefault(rule.code, {}).update(opts)
+
+    def _validate_check_options(self, rule: Rule) -> None:
+        """Let a Python check reject configured options before any file is read.
+
+        A check opts in by giving its function a ``validate_options(options)`` attribute that
+        raises :class:`ConfigError`; checks without one are validated when they first run (the CLI
+        reports a ConfigError raised then in the same way).
+        """
+        validate = getattr(getattr(rule.impl, "function", None), "validate_options", None)
+        if validate is not None and rule.code in self.options:
+            validate({**rule.tunables, **self.options[rule.code]})
 
     def lint(self, doc: Document) -> list[Finding]:
         """Every finding for ``doc``, after suppression and per-file ignores, sorted."""
@@ -87,7 +115,7 @@ class Linter:
             if any(selector_matches(s, rule.code, rule.name) for s in ignored):
                 continue
             configured = self.severity[rule.code]
-            overridden = configured != rule.severity
+            overridden = rule.code in self.configured_severity
             for hit in rule.run(doc, self.options.get(rule.code), self.settings):
                 # A severity set in the config wins; otherwise a term's own severity beats the rule's.
                 severity = configured if overridden else hit.severity or configured
@@ -104,6 +132,10 @@ class Linter:
     def fails(self, findings: Iterable[Finding], fail_on: str) -> bool:
         threshold = SEVERITY_RANK[fail_on]
         return any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+
+
+# Options that are thresholds are numbers even when their default is None (unset): metric min/max.
+_THRESHOLDS = frozenset({"max", "min"})
 
 
 def _same_kind(default, value) -> bool:
@@ -135,31 +167,56 @@ class RunResult:
     files_checked: int = 0
     errors: list[str] = field(default_factory=list)  # unusable input: exit status 2
     notes: list[str] = field(default_factory=list)  # skipped files, for the user's information
+    documents: list[dict] = field(default_factory=list)  # per-document summaries (JSON output)
 
 
 def lint_paths(linter: Linter, paths: list[str], *, stdin: bytes | None = None, stdin_filename: str = "-",
-               force_exclude: bool = False) -> RunResult:
-    """Lint files, folders and ``-`` (stdin); collect errors rather than stopping at the first."""
+               force_exclude: bool = False, summaries: bool = False) -> RunResult:
+    """Lint files, folders and ``-`` (stdin); collect errors rather than stopping at the first.
+
+    With ``summaries``, each document's trust summary (authorship, attribution, disclosure,
+    currency) is collected too, for editors auditing a whole site.
+    """
     settings = linter.settings
     result = RunResult()
-    for raw in paths:
-        items = [Source(None, stdin_filename, explicit=True)] if raw == "-" else discover([raw], settings.exclude, settings.base, force_exclude)
-        for item in items:
-            if isinstance(item, InputError):
-                result.errors.append(str(item))
-                continue
-            try:
-                doc = read_source(item, stdin if item.path is None else None, settings.max_bytes)
-            except InputError as exc:
-                result.errors.append(str(exc))
-                continue
-            if isinstance(doc, str):
-                result.notes.append(doc)
-                continue
-            result.files_checked += 1
-            result.findings.extend(linter.lint(doc))
+    for item in _sources(paths, settings, stdin_filename, force_exclude):
+        if isinstance(item, InputError):
+            result.errors.append(str(item))
+            continue
+        try:
+            doc = read_source(item, stdin if item.path is None else None, settings.max_bytes)
+        except InputError as exc:
+            result.errors.append(str(exc))
+            continue
+        if isinstance(doc, str):
+            result.notes.append(doc)
+            continue
+        result.files_checked += 1
+        result.findings.extend(linter.lint(doc))
+        if summaries:
+            from healthlint.checks.trust import trust_summary
+
+            result.documents.append({"path": doc.path, "trust": trust_summary(doc, settings)})
     result.findings.sort()
     return result
+
+
+def _sources(paths: list[str], settings: Settings, stdin_filename: str, force_exclude: bool) -> Iterator[Source | InputError]:
+    """Every file to lint, once each (a file named twice, or inside a folder also named, is linted once)."""
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == "-":
+            named = stdin_filename != "-"
+            if not (force_exclude and named and is_excluded(Path(stdin_filename), settings.exclude, settings.base)):
+                yield Source(None, stdin_filename, explicit=True)
+            continue
+        for item in discover([raw], settings.exclude, settings.base, force_exclude):
+            if isinstance(item, Source) and item.path is not None:
+                key = os.path.realpath(item.path)
+                if key in seen:
+                    continue
+                seen.add(key)
+            yield item
 
 
 def lint_text(text: str | bytes, *, path: str = "document.md", select: list[str] | None = None,

@@ -46,7 +46,9 @@ def discover(paths: Iterable[str], exclude: list[str], base: Path, force_exclude
             continue
         if p.is_dir():
             yield from _walk(p, exclude, base)
-        elif force_exclude and _excluded(p, exclude, base):
+        elif raw.endswith(("/", os.sep)):
+            yield InputError(f"{raw}: not a folder")
+        elif force_exclude and is_excluded(p, exclude, base):
             continue
         else:
             yield Source(p, _display(p), explicit=True)
@@ -71,7 +73,7 @@ def _walk(root: Path, exclude: list[str], base: Path) -> Iterator[Source | Input
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
-            if _excluded(path, exclude, base):
+            if is_excluded(path, exclude, base):
                 continue
             try:
                 is_dir = entry.is_dir()
@@ -109,7 +111,8 @@ def glob_matches(rel: str, pattern: str) -> bool:
     return pattern.startswith("**/") and glob_matches(rel, pattern[3:])
 
 
-def _excluded(path: Path, exclude: list[str], base: Path) -> bool:
+def is_excluded(path: Path, exclude: list[str], base: Path) -> bool:
+    """True when an ``exclude`` glob (relative to ``base``) matches the path."""
     if not exclude:
         return False
     rel = relative_posix(path, base)

@@ -24,12 +24,16 @@ def text(result: RunResult, rules: Iterable[Rule], *, summary: bool = True) -> s
 
 def _summary(result: RunResult) -> str:
     files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
+    failed = len(result.errors)
+    unchecked = f" {failed} path{'s' if failed != 1 else ''} could not be checked." if failed else ""
     if not result.findings:
+        if failed:
+            return f"No problems found in {files} checked.{unchecked}"
         return f"All checks passed ({files} checked)."
     counts = Counter(f.severity for f in result.findings)
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info") if counts[s]]
     n = len(result.findings)
-    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) in {files}."
+    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) in {files}.{unchecked}"
 
 
 def json_report(result: RunResult, rules: Iterable[Rule], **_) -> str:
@@ -38,6 +42,7 @@ def json_report(result: RunResult, rules: Iterable[Rule], **_) -> str:
         "version": 1,
         "files_checked": result.files_checked,
         "diagnostics": [f.as_dict() for f in result.findings],
+        "documents": result.documents,
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -89,11 +94,21 @@ def sarif(result: RunResult, rules: Iterable[Rule], **_) -> str:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": driver},
+            "invocations": [_sarif_invocation(result)],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_invocation(result: RunResult) -> dict:
+    """Whether the run could read everything, with the input errors and notes as notifications."""
+    notes = [("error", e) for e in result.errors] + [("note", n) for n in result.notes]
+    invocation: dict = {"executionSuccessful": not result.errors}
+    if notes:
+        invocation["toolExecutionNotifications"] = [{"level": level, "message": {"text": text}} for level, text in notes]
+    return invocation
 
 
 def _sarif_rule(rule: Rule) -> dict:
@@ -118,8 +133,8 @@ def _sarif_result(f: Finding, index: dict[str, int]) -> dict:
         "endLine": f.end_line,
         "endColumn": f.end_column,
     }
-    if f.excerpt:
-        region["snippet"] = {"text": f.excerpt}
+    if f.excerpt and f.line == f.end_line and len(f.excerpt) == f.end_column - f.column:
+        region["snippet"] = {"text": f.excerpt}  # only when the excerpt is the region's exact text
     res = {
         "ruleId": f.code,
         "level": _SARIF_LEVEL[f.severity],
