@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-_CITATION = re.compile(
+CITATION_MARKER = re.compile(
     r"\[\d+(?:\s*[-–,]\s*\d+)*\]"            # [3], [3, 4], [3-5]
     r"|\[\^[^\]\s]+\]"                         # footnote reference
     r"|\((?:[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? (?:19|20)\d\d[a-z]?(?:; ?)?)+\)"  # (Smith et al., 2020)
@@ -27,7 +27,7 @@ def sentence_cites(doc, start: int, end: int) -> bool:
     """True when the text between two offsets carries a link, footnote or citation marker."""
     if doc.links_between(start, end) or doc.footnotes_between(start, end):
         return True
-    return bool(_CITATION.search(doc.text, start, end))
+    return bool(CITATION_MARKER.search(doc.text, start, end))
 
 
 @lru_cache(maxsize=1)

@@ -47,8 +47,8 @@ class Settings:
     extend_rules: list[Path] = field(default_factory=list)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size_mb: float = 50.0
-    vocabulary: dict[str, Any] = field(default_factory=dict)  # validated by the terms checks
-    front_matter: dict[str, Any] = field(default_factory=dict)  # validated by the trust checks
+    vocabulary: dict[str, Any] = field(default_factory=dict)  # see parse_vocabulary
+    front_matter: dict[str, Any] = field(default_factory=dict)  # see parse_front_matter
     base: Path = field(default_factory=Path.cwd)  # globs are relative to this folder
     source: Path | None = None  # the config file, if any
 
@@ -121,6 +121,103 @@ def _read(path: Path) -> dict:
     return data
 
 
+# Front-matter fields healthlint reads (DESIGN.md section 4), and those 'require' may name.
+FRONT_MATTER_FIELDS = ("title", "author", "credentials", "medically_reviewed_by", "date_published",
+                       "last_reviewed", "sources", "disclosure", "disclaimer")
+REQUIRABLE_FIELDS = ("author", "credentials", "medically_reviewed_by", "date_published", "last_reviewed", "disclosure")
+
+
+def parse_front_matter(value: Any, path: Path) -> dict[str, Any]:
+    """Validate ``front-matter:``: {aliases: {field: [names]}, require: [fields], stale-after-months: N}."""
+    where = f"{path}: 'front-matter"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}' must be a mapping")
+    unknown = set(value) - {"aliases", "require", "stale-after-months"}
+    if unknown:
+        raise ConfigError(f"{where}' has no key '{sorted(unknown)[0]}' (keys: aliases, require, stale-after-months)")
+    aliases = value.get("aliases") or {}
+    if not isinstance(aliases, dict):
+        raise ConfigError(f"{where}.aliases' must map field names to lists of your own key names")
+    out: dict[str, Any] = {"aliases": {}, "require": [], "stale-after-months": 24}
+    for name, keys in aliases.items():
+        if name not in FRONT_MATTER_FIELDS:
+            raise ConfigError(f"{where}.aliases' names unknown field '{name}' (fields: {', '.join(FRONT_MATTER_FIELDS)})")
+        keys = [keys] if isinstance(keys, str) else keys
+        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) and k.strip() for k in keys):
+            raise ConfigError(f"{where}.aliases.{name}' must be a key name or a list of key names")
+        out["aliases"][name] = [k.strip() for k in keys]
+    require = value.get("require") or []
+    require = [r.strip() for r in require.split(",") if r.strip()] if isinstance(require, str) else require
+    if not isinstance(require, list) or not all(isinstance(r, str) for r in require):
+        raise ConfigError(f"{where}.require' must be a list of field names")
+    for name in require:
+        if name not in REQUIRABLE_FIELDS:
+            raise ConfigError(f"{where}.require' names unknown field '{name}' (fields: {', '.join(REQUIRABLE_FIELDS)})")
+    out["require"] = list(dict.fromkeys(require))
+    months = value.get("stale-after-months", 24)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ConfigError(f"{where}.stale-after-months' must be a whole number of months, 1 or more")
+    out["stale-after-months"] = months
+    return out
+
+
+def parse_vocabulary(value: Any, path: Path) -> dict[str, Any]:
+    """Validate ``vocabulary:`` -> {"accept": [names], "reject": {name: preferred or None}}.
+
+    ``accept`` is a list of names or the path of a file (one name a line); ``reject`` is a list
+    of names, a mapping of name to preferred form (or null), or a file ("name | preferred" lines).
+    File paths are relative to the config file; '#' starts a comment in a file.
+    """
+    where = f"{path}: 'vocabulary"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}' must be a mapping with 'accept' and/or 'reject'")
+    unknown = set(value) - {"accept", "reject"}
+    if unknown:
+        raise ConfigError(f"{where}' has no key '{sorted(unknown)[0]}' (keys: accept, reject)")
+    out: dict[str, Any] = {"accept": [], "reject": {}}
+    for key in ("accept", "reject"):
+        entries = value.get(key)
+        if entries is None:
+            continue
+        if isinstance(entries, str):
+            entries = _vocabulary_file(path.parent / entries, f"{where}.{key}'")
+        if isinstance(entries, dict) and key == "reject":
+            entries = [{k: v} for k, v in entries.items()]
+        if not isinstance(entries, list):
+            raise ConfigError(f"{where}.{key}' must be a list of names or the path of a file")
+        for entry in entries:
+            name, preferred = _vocabulary_entry(entry, key, f"{where}.{key}'")
+            if key == "accept":
+                out["accept"].append(name)
+            else:
+                out["reject"][name] = preferred
+    return out
+
+
+def _vocabulary_file(file: Path, where: str) -> list[str]:
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+    return [s for s in (line.split("#", 1)[0].strip() for line in lines) if s]
+
+
+def _vocabulary_entry(entry: Any, key: str, where: str) -> tuple[str, str | None]:
+    """A name, "name | preferred", or (reject only) {name: preferred}."""
+    if isinstance(entry, dict) and key == "reject" and len(entry) == 1:
+        name, preferred = next(iter(entry.items()))
+        if preferred is not None and not (isinstance(preferred, str) and preferred.strip()):
+            raise ConfigError(f"{where}: the preferred form for '{name}' must be text")
+    elif isinstance(entry, str):
+        name, _, preferred = entry.partition("|") if key == "reject" else (entry, "", "")
+    else:
+        raise ConfigError(f"{where}: each entry must be a name{' or name: preferred form' if key == 'reject' else ''}, not {entry!r}")
+    name, preferred = str(name).strip(), (preferred or "").strip() or None
+    if not name:
+        raise ConfigError(f"{where}: an entry has an empty name")
+    return name, preferred
+
+
 def parse_settings(data: dict, path: Path) -> Settings:
     """Validate a config mapping and merge it over the defaults."""
     unknown = [k for k in data if k not in KEYS]
@@ -170,6 +267,10 @@ def parse_settings(data: dict, path: Path) -> Settings:
             if not isinstance(data[key], dict):
                 raise ConfigError(f"{path}: '{key}' must be a mapping")
             setattr(s, attr, dict(data[key]))
+    if "front-matter" in data:
+        s.front_matter = parse_front_matter(data["front-matter"], path)
+    if "vocabulary" in data:
+        s.vocabulary = parse_vocabulary(data["vocabulary"], path)
     if "rules" in data:
         opts = data["rules"]
         if not isinstance(opts, dict) or not all(isinstance(v, dict) for v in opts.values()):
