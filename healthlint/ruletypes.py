@@ -78,9 +78,43 @@ def literal_pattern(phrase: str) -> str:
     return rf"(?<![\w-]){body}(?![\w-])"
 
 
+def flexible_spaces(source: str) -> str:
+    """A regex whose literal spaces match any white space, so a phrase wrapped across lines is found.
+
+    Spaces inside character classes and look-behinds (which must keep a fixed width) and
+    escaped spaces are left alone.
+    """
+    out: list[str] = []
+    groups: list[bool] = []  # for each open group: is it a look-behind?
+    in_class, i = False, 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\" and i + 1 < len(source):
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            groups.append(source.startswith(("(?<=", "(?<!"), i))
+        elif c == ")" and groups:
+            groups.pop()
+        elif c == " " and not any(groups):
+            while i + 1 < len(source) and source[i + 1] == " ":
+                i += 1
+            out.append(r"\s+")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def compile_pattern(source: str, flags: int, what: str) -> re.Pattern[str]:
     try:
-        return re.compile(source, flags)
+        return re.compile(flexible_spaces(source), flags)
     except re.error as exc:
         raise RuleDefinitionError(f"{what} does not compile: {exc} in {source!r}") from None
 
@@ -112,7 +146,7 @@ class TermMatcher:
             if compiled.match(""):
                 raise RuleDefinitionError(f"{what} {data['pattern']!r} matches empty text")
             self.regexes.append((compiled, data))
-            sources.append(f"(?:{data['pattern']})")
+            sources.append(f"(?:{flexible_spaces(data['pattern'])})")
         # One boundary around each alternation (not one per term), longest literals first so
         # that "miracle cure" wins over "miracle".
         parts = []
@@ -395,12 +429,12 @@ def _metric_characters(doc, start: int, end: int) -> float:
     return len(doc.masked[start:end].strip())
 
 
-def _textstat(name: str):
+def _formula(name: str):
     def measure(doc, start: int, end: int) -> float:
-        import textstat  # imported on first use: most runs never need it
+        from healthlint.checks import grade  # imported on first use: most runs never need it
 
-        text = " ".join(doc.masked[start:end].split())
-        return float(getattr(textstat, name)(text)) if text else 0.0
+        counts = grade.count_words(doc.words(start, end), max(1, int(_metric_sentences(doc, start, end))))
+        return float(getattr(grade, name)(counts)) if counts.words else 0.0
 
     return measure
 
@@ -409,9 +443,9 @@ METRICS = {
     "words": _metric_words,
     "sentences": _metric_sentences,
     "characters": _metric_characters,
-    "flesch-kincaid-grade": _textstat("flesch_kincaid_grade"),
-    "smog-grade": _textstat("smog_index"),
-    "flesch-reading-ease": _textstat("flesch_reading_ease"),
+    "flesch-kincaid-grade": _formula("flesch_kincaid"),
+    "smog-grade": _formula("smog"),
+    "flesch-reading-ease": _formula("reading_ease"),
 }
 
 
@@ -456,18 +490,21 @@ class Consistency(RuleType):
             raise RuleDefinitionError("option 'either' must map each form to its alternative")
         flags = re.IGNORECASE if o.get("ignorecase", bool, True) else 0
         self.pairs = [
-            (compile_pattern(_either(a), flags, "form"), compile_pattern(_either(b), flags, "form")) for a, b in pairs.items()
+            ((compile_pattern(_either(a), flags, "form"), a), (compile_pattern(_either(b), flags, "form"), b))
+            for a, b in pairs.items()
         ]
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
 
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
-        for first_form, second_form in self.pairs:
+        for (first_form, first_text), (second_form, second_text) in self.pairs:
             a = self._find(doc, first_form)
             b = self._find(doc, second_form)
             if not a or not b:
                 continue
-            keep, other = (a, b) if a[0].start() <= b[0].start() else (b, a)
-            kept = " ".join(keep[0].group().split())
+            # The form used first is the writer's choice; suggest it as the pack spells it
+            # (a regex form: as first written), in the case of the word it replaces.
+            keep, other, kept_text = (a, b, first_text) if a[0].start() <= b[0].start() else (b, a, second_text)
+            kept = " ".join(keep[0].group().split()) if _looks_like_regex(kept_text) else kept_text
             first_line = doc.position(keep[0].start())[0]
             for m in other:
                 matched = " ".join(m.group().split())
