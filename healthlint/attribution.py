@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
-import yaml
+from healthlint.datafiles import load_yaml
 
 CITATION_MARKER = re.compile(
     r"\[\d+(?:\s*[-–,]\s*\d+)*\]"            # [3], [3, 4], [3-5]
@@ -33,11 +31,7 @@ def sentence_cites(doc, start: int, end: int) -> bool:
 @lru_cache(maxsize=1)
 def named_source_pattern() -> re.Pattern[str]:
     """The named-source patterns, compiled once."""
-    try:
-        path = Path(str(resources.files("healthlint") / "data" / "attribution.yaml"))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        path = Path(__file__).resolve().parent / "data" / "attribution.yaml"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml("attribution.yaml")
     return re.compile("|".join(f"(?:{p})" for p in data["named_sources"]))
 
 

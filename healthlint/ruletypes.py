@@ -489,30 +489,31 @@ class Consistency(RuleType):
         if not pairs or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
             raise RuleDefinitionError("option 'either' must map each form to its alternative")
         flags = re.IGNORECASE if o.get("ignorecase", bool, True) else 0
-        self.pairs = [
-            ((compile_pattern(_either(a), flags, "form"), a), (compile_pattern(_either(b), flags, "form"), b))
-            for a, b in pairs.items()
-        ]
+        self.forms: list[str] = [f for pair in pairs.items() for f in pair]  # form 2k and 2k+1 are a pair
+        for form in self.forms:
+            compile_pattern(_either(form), flags, "form")  # name the bad form, if any
+        self.regex = compile_pattern("|".join(f"(?P<f{i}>{_either(f)})" for i, f in enumerate(self.forms)), flags, "form")
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
 
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
-        for (first_form, first_text), (second_form, second_text) in self.pairs:
-            a = self._find(doc, first_form)
-            b = self._find(doc, second_form)
+        found: dict[int, list[re.Match[str]]] = {}
+        for b in doc.blocks:
+            if self.in_scope(b):
+                for m in self.regex.finditer(doc.masked, b.start, b.end):
+                    found.setdefault(int(m.lastgroup[1:]), []).append(m)
+        for i in range(0, len(self.forms), 2):
+            a, b = found.get(i), found.get(i + 1)
             if not a or not b:
                 continue
             # The form used first is the writer's choice; suggest it as the pack spells it
             # (a regex form: as first written), in the case of the word it replaces.
-            keep, other, kept_text = (a, b, first_text) if a[0].start() <= b[0].start() else (b, a, second_text)
+            keep, other, kept_text = (a, b, self.forms[i]) if a[0].start() <= b[0].start() else (b, a, self.forms[i + 1])
             kept = " ".join(keep[0].group().split()) if _looks_like_regex(kept_text) else kept_text
             first_line = doc.position(keep[0].start())[0]
             for m in other:
                 matched = " ".join(m.group().split())
                 suggestion = _match_case(kept, matched)
                 yield Hit(m.start(), m.end(), _format(rule.message, match=matched, suggestion=suggestion, first_line=first_line), suggestion)
-
-    def _find(self, doc, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        return [m for b in doc.blocks if self.in_scope(b) for m in pattern.finditer(doc.masked, b.start, b.end)]
 
 
 def _either(form: str) -> str:

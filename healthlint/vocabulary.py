@@ -17,9 +17,10 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from functools import cache
-from importlib import resources
+from functools import cache, lru_cache
 from pathlib import Path
+
+from healthlint.datafiles import data_path  # also used by scripts/build_vocabulary.py
 
 KEYS_FILE = "conditions.txt.gz"  # names in normal form, sorted, one a line
 NAMES_FILE = "condition-names.txt.gz"  # "normal form<TAB>display name": the names we may suggest
@@ -52,6 +53,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The form names are compared in.
 
@@ -73,9 +75,6 @@ def normalise(name: str) -> str:
     return text
 
 
-def data_path(name: str) -> Path:
-    """A data file of the package, installed or in a source tree."""
-    return Path(str(resources.files("healthlint"))) / "data" / name
 
 
 def read_list(path: Path) -> list[str]:

@@ -13,12 +13,9 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
-
-import yaml
 
 from healthlint.checks import register
+from healthlint.datafiles import load_yaml
 from healthlint.findings import Hit
 from healthlint.markup import FOOTNOTE, HEADING
 from healthlint.attribution import attributed, names_source
@@ -48,17 +45,10 @@ class Lexicon:
     safety: re.Pattern[str]
 
 
-def _data_path() -> Path:
-    try:
-        return Path(str(resources.files("healthlint") / "data" / _LEXICON_FILE))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        return Path(__file__).resolve().parent.parent / "data" / _LEXICON_FILE
-
-
 @lru_cache(maxsize=8)
 def lexicon(extra_hedges: tuple[str, ...] = (), extra_claims: tuple[str, ...] = ()) -> Lexicon:
     """Load and compile the lexicons once (per set of team additions)."""
-    data = yaml.load(_data_path().read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml(_LEXICON_FILE)
     flags = re.IGNORECASE
     kinds = dict(data["claims"])
     if extra_claims:

@@ -270,9 +270,14 @@ def spelled_out(text: str, key: str, skip: frozenset[str]) -> str | None:
     return None
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+
+
 def _shouting(doc, block) -> bool:
-    letters = [c for c in doc.masked[block.start:block.end] if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    """Mostly capital letters (a heading or warning in capitals, not prose with abbreviations)."""
+    letters = len(_LETTER.findall(doc.masked, block.start, block.end))
+    return letters >= 12 and len(_UPPER.findall(doc.masked, block.start, block.end)) > 0.6 * letters
 
 
 @register("undefined-abbreviation", fields={"match", "note"}, options={"known": []})

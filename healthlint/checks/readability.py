@@ -10,11 +10,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-import yaml
+from healthlint.datafiles import load_yaml
 
 from healthlint.checks import register
 from healthlint.checks.grade import TextCounts, count_words, flesch_kincaid, grade
@@ -25,19 +23,9 @@ from healthlint.ruletypes import PARAGRAPH_KINDS
 _DATA_FILE = "readability.yaml"
 
 
-def data_path(name: str) -> Path:
-    """A file of ``healthlint/data``, installed or in a source tree."""
-    try:
-        return Path(str(resources.files("healthlint") / "data" / name))
-    except ModuleNotFoundError:  # pragma: no cover - a source tree that was never installed
-        return Path(__file__).resolve().parent.parent / "data" / name
-
-
-@lru_cache(maxsize=4)
 def load_data(name: str = _DATA_FILE) -> dict[str, Any]:
     """A YAML data file of ``healthlint/data``, read once."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=loader)
+    return load_yaml(name)
 
 
 def alternation(words: list[str]) -> str:

@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import yaml
 
 from healthlint.attribution import CITATION_MARKER  # citation markers: [3], (Smith et al., 2020), doi:
 from healthlint.checks import register
+from healthlint.datafiles import load_yaml
 from healthlint.config import ConfigError
 from healthlint.findings import Hit
 from healthlint.markup import FOOTNOTE, HEADING
@@ -91,7 +90,7 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     """Load and compile ``healthlint/data/trust.yaml`` (once per process)."""
-    data = yaml.safe_load(resources.files("healthlint").joinpath("data/trust.yaml").read_text(encoding="utf-8"))
+    data = load_yaml("trust.yaml")
     professionals = data["professionals"]
     advice = [p.replace("{professional}", professionals) for p in data["professional-advice"]]
     signs = data["emergency-signs"]

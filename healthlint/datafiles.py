@@ -1,0 +1,26 @@
+"""The word lists and vocabularies shipped in ``healthlint/data``, found and read once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def data_path(name: str) -> Path:
+    """A file of ``healthlint/data``, installed or in a source tree."""
+    try:
+        return Path(str(resources.files("healthlint") / "data" / name))
+    except ModuleNotFoundError:  # pragma: no cover - a source tree that was never installed
+        return Path(__file__).resolve().parent / "data" / name
+
+
+@lru_cache(maxsize=16)
+def load_yaml(name: str) -> Any:
+    """A YAML data file of ``healthlint/data``, parsed once (with the C loader when available)."""
+    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
