@@ -7,10 +7,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def data_path(name: str) -> Path:
     """A file of ``healthlint/data``, installed or in a source tree."""
@@ -22,5 +18,11 @@ def data_path(name: str) -> Path:
 
 @lru_cache(maxsize=16)
 def load_yaml(name: str) -> Any:
-    """A YAML data file of ``healthlint/data``, parsed once (with the C loader when available)."""
-    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    """A YAML data file of ``healthlint/data``, parsed once (with the C loader when available).
+
+    yaml is imported here, not at the top, so that scripts/build_vocabulary.py can use
+    :func:`data_path` in a build environment without it.
+    """
+    import yaml
+
+    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -65,11 +65,14 @@ class Document:
     """One file, parsed once."""
 
     def __init__(self, path: str, text: str, *, plain: bool = False, problems: list[InputProblem] | None = None):
+        if text.startswith("\ufeff"):
+            text = text[1:]  # a byte-order mark is not text (files.decode drops it too)
         self.path = path
         self.text = text
         self.plain = plain
         self.problems: list[InputProblem] = list(problems or [])
-        self.front_matter = _read_front_matter(text, self.problems)
+        self._line_starts = _line_starts(text)
+        self.front_matter = _read_front_matter(text, self._line_starts, self.problems)
         masker = markup.mask_plain if plain else markup.mask_markdown
         found = masker(text, self.front_matter.lines)
         self.masked: str = found.masked
@@ -77,7 +80,6 @@ class Document:
         self.comments: list[Span] = found.comments
         self.links: list[Span] = found.links
         self.footnotes: list[Span] = found.footnotes
-        self._line_starts = _line_starts(text)
 
     # -- positions -------------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
@@ -141,54 +143,87 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _read_front_matter(text: str, problems: list[InputProblem]) -> FrontMatter:
+_FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\r?\n")
+_YAML_KEY_LINE = re.compile(r"[ \t]*[\"']?[\w-][^:\n]*:(?:[ \t]|\r?$)", re.M)
+# YAML error contexts that point at where the problem began (an unclosed quote or bracket, a
+# key without its colon); for the others the problem's own mark is the better line.
+_STARTING_CONTEXTS = ("while scanning a quoted scalar", "while scanning a simple key", "while parsing a flow")
+
+
+def _read_front_matter(text: str, starts: list[int], problems: list[InputProblem]) -> FrontMatter:
     """Parse YAML front matter between ``---`` lines at the very top of the file.
 
     A front matter block that never closes, or whose YAML does not parse, is reported as an
-    input problem at the line concerned; an unclosed block is then read as prose.
+    input problem at the line concerned; an unclosed block is then read as prose. A file that
+    opens with ``---`` and no YAML after it (a thematic break) has no front matter.
     """
-    if not re.match(r"---[ \t]*\r?\n", text):
+    if not _FRONT_MATTER_OPEN.match(text):
         return FrontMatter()
-    first_nl = text.index("\n") + 1
+    first_nl = starts[1]
     close = _FRONT_MATTER_CLOSE.search(text, first_nl)
     if close is None:
-        problems.append(InputProblem("front-matter", 0, text.find("\n"), "front matter opened with '---' on line 1 is never closed"))
+        if _YAML_KEY_LINE.match(text, first_nl):
+            problems.append(InputProblem("front-matter", 0, _line_stop(text, starts, 0),
+                                         "front matter opened with '---' on line 1 is never closed"))
         return FrontMatter()
     end = text.find("\n", close.end())
     end = len(text) if end == -1 else end + 1
     body = text[first_nl:close.start()]
-    fm = FrontMatter(start=0, end=end, lines=text.count("\n", 0, end) + (0 if text.endswith("\n", 0, end) else 1))
+    lines = text.count("\n", 0, end) + (0 if text.endswith("\n", 0, end) else 1)
+    fm = FrontMatter(start=0, end=end, lines=lines)
     try:
-        data = yaml.load(body, Loader=_SafeLoader) if body.strip() else {}
+        data, keys = _load_yaml(body)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line if mark else 0) + 1  # 0-based within the body; the body starts on line 2
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        s = _nth_line_start(text, line)
-        problems.append(InputProblem("front-matter", s, text.find("\n", s) if "\n" in text[s:] else len(text), f"front matter is not valid YAML: {problem}"))
+        line = 1 + _error_line(exc, lines - 2)  # the body starts on the file's second line (0-based 1)
+        detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        if context and str(context).startswith(_STARTING_CONTEXTS):
+            detail = f"{detail} ({context})"
+        problems.append(InputProblem("front-matter", starts[line], _line_stop(text, starts, line),
+                                     f"front matter is not valid YAML: {detail}"))
         return fm
+    if data is None:
+        data = {}  # empty, or only comments
     if not isinstance(data, dict):
         problems.append(InputProblem("front-matter", 0, 3, "front matter must be a mapping of keys to values"))
         return fm
     fm.data = {str(k): v for k, v in data.items()}
-    fm.key_offsets = _key_offsets(text, first_nl, close.start())
+    fm.key_offsets = {key: starts[1 + line] + column for key, (line, column) in keys.items()}
     return fm
 
 
-def _nth_line_start(text: str, n: int) -> int:
-    """Offset of the start of 0-based line ``n``."""
-    pos = 0
-    for _ in range(n):
-        nl = text.find("\n", pos)
-        if nl == -1:
-            return pos
-        pos = nl + 1
-    return pos
+def _load_yaml(body: str) -> tuple[Any, dict[str, tuple[int, int]]]:
+    """The YAML data, and the (line, column) in ``body`` of each top-level key, from one parse."""
+    if not body.strip():
+        return {}, {}
+    loader = _SafeLoader(body)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    keys: dict[str, tuple[int, int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                keys.setdefault(str(key_node.value), (key_node.start_mark.line, key_node.start_mark.column))
+    return data, keys
 
 
-def _key_offsets(text: str, start: int, end: int) -> dict[str, int]:
-    """Where each top-level key of the front matter starts, so findings can point at it."""
-    return {m.group(1): m.start() for m in re.finditer(r"^([^\s#:][^:\n]*?)[ \t]*:", text[:end], re.M) if m.start() >= start}
+def _error_line(exc: yaml.YAMLError, body_lines: int) -> int:
+    """The 0-based line of the front matter body a YAML error is best reported at."""
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    line = problem.line if problem is not None else 0
+    if context is not None and (line >= body_lines or str(getattr(exc, "context", "")).startswith(_STARTING_CONTEXTS)):
+        line = context.line
+    return max(0, min(line, body_lines - 1)) if body_lines > 0 else 0
+
+
+def _line_stop(text: str, starts: list[int], line: int) -> int:
+    """Offset of the end of 0-based ``line``, before its line break."""
+    end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+    return end - 1 if end > starts[line] and text[end - 1] == "\r" else end
 
 
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]

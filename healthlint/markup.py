@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from mdit_py_plugins.footnote import footnote_plugin
 
 HEADING, PARAGRAPH, LIST_ITEM, TABLE_CELL, HTML, FOOTNOTE = (
@@ -61,55 +62,88 @@ def blank(text: str) -> str:
 
 
 # Inline patterns, applied in this order to each prose span; each masks what it matches.
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_UNCLOSED_COMMENT = re.compile(r"<!--.*", re.S)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>", re.I)
-_RAW_ELEMENT = re.compile(r"<(script|style|pre|code|textarea|svg)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?/?>|<![A-Za-z][^>]*>|<\?.*?\?>", re.S)
+_RAW_NAMES = ("script", "style", "pre", "code", "textarea", "svg")
+_RAW_OPEN = re.compile(rf"<({'|'.join(_RAW_NAMES)})\b[^<>]*>", re.I)
+_RAW_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in _RAW_NAMES}
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s+[^<>]*?)?/?>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>")
 _LINK_TARGET = re.compile(r"\]\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
 _REF_LABEL = re.compile(r"\]\[([^\]\n]*)\]")
+_SHORTCUT_REF = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?![\[(:])")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
-_BARE_URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]", re.I)
+_BARE_URL = re.compile(r"(?<![^\W_])(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
-_MARKERS = re.compile(r"\\(?=[!-/:-@\[-`{-~])|\*+|~~|(?<!\w)_+|_+(?!\w)|!(?=\[)|[\[\]]")
+_MARKERS = re.compile(r"\\(?=[!-/:-@\[-`{-~]|\r?\n)|\*+|~~|(?<!\w)_+|_+(?!\w)|!(?=\[)|[\[\]]")
 
 
 class _Masker:
     """Masks the inline non-prose inside prose spans and records comments and links."""
 
-    def __init__(self, markup: Markup, markdown: bool) -> None:
+    def __init__(self, markup: Markup, markdown: bool, references: frozenset[str] = frozenset()) -> None:
         self.markup = markup
         self.markdown = markdown
+        self.references = references  # the labels of the document's link reference definitions
 
     def mask(self, text: str, offset: int) -> str:
         """Return ``text`` (which starts at ``offset`` in the file) with its inline non-prose blanked."""
-        if self.markdown:
+        if self.markdown and "`" in text:
             text = _CODE_SPAN.sub(_blank_match, text)
-        text = _COMMENT.sub(lambda m: self._comment(m, offset), text)
-        text = _UNCLOSED_COMMENT.sub(_blank_match, text)
+        if "<!--" in text:
+            text = self.comments(text, offset)
         if self.markdown:
-            text = _AUTOLINK.sub(lambda m: self._link(m, offset, 1), text)
-            text = _RAW_ELEMENT.sub(_blank_match, text)
-            text = _TAG.sub(_blank_match, text)
-            text = _LINK_TARGET.sub(lambda m: self._link(m, offset, 1), text)
-            text = _REF_LABEL.sub(lambda m: self._link(m, offset, 1), text)
-            text = _FOOTNOTE_REF.sub(lambda m: self._footnote(m, offset), text)
+            if "<" in text:
+                text = _AUTOLINK.sub(lambda m: self._link(m, offset, 1), text)
+                text = mask_raw_elements(text)
+                text = _TAG.sub(_blank_match, text)
+            if "]" in text:
+                text = _LINK_TARGET.sub(lambda m: self._link(m, offset, 1), text)
+                text = _REF_LABEL.sub(lambda m: self._link(m, offset, 1), text)
+                text = _FOOTNOTE_REF.sub(lambda m: self._footnote(m, offset), text)
+                if self.references:
+                    text = _SHORTCUT_REF.sub(lambda m: self._shortcut(m, offset), text)
         text = _BARE_URL.sub(lambda m: self._link(m, offset, 0), text)
-        text = _EMAIL.sub(_blank_match, text)
+        if "@" in text:
+            text = _EMAIL.sub(_blank_match, text)
         if self.markdown:
             text = _ENTITY.sub(_blank_match, text)
             text = _MARKERS.sub(_blank_match, text)
         return text
 
-    def _comment(self, m: re.Match[str], offset: int) -> str:
-        self.markup.comments.append(Span(offset + m.start(), offset + m.end(), m.group(1)))
-        return blank(m.group())
+    def comments(self, text: str, offset: int) -> str:
+        """Blank the HTML comments in ``text``, recording each; an unclosed one runs to the end.
+
+        A linear scan: once no ``-->`` follows an opening, none follows any later one either.
+        """
+        out: list[str] = []
+        pos = 0
+        while True:
+            opening = text.find("<!--", pos)
+            if opening == -1:
+                break
+            closing = text.find("-->", opening + 4)
+            if closing == -1:
+                out.append(text[pos:opening])
+                out.append(blank(text[opening:]))
+                return "".join(out)
+            stop = closing + 3
+            self.markup.comments.append(Span(offset + opening, offset + stop, text[opening + 4:closing]))
+            out.append(text[pos:opening])
+            out.append(blank(text[opening:stop]))
+            pos = stop
+        out.append(text[pos:])
+        return "".join(out)
 
     def _link(self, m: re.Match[str], offset: int, group: int) -> str:
         self.markup.links.append(Span(offset + m.start(), offset + m.end(), m.group(group).strip("<> ")))
         return blank(m.group())
+
+    def _shortcut(self, m: re.Match[str], offset: int) -> str:
+        """``[label]`` names a link when the document defines that label; keep its text as prose."""
+        if normalizeReference(m.group(1)) in self.references:
+            self.markup.links.append(Span(offset + m.start(), offset + m.end(), m.group(1)))
+        return m.group()
 
     def _footnote(self, m: re.Match[str], offset: int) -> str:
         self.markup.footnotes.append(Span(offset + m.start(), offset + m.end(), m.group(1)))
@@ -120,38 +154,80 @@ def _blank_match(m: re.Match[str]) -> str:
     return blank(m.group())
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts
+def mask_raw_elements(text: str) -> str:
+    """Blank ``<script>``, ``<style>``, ``<pre>``, ``<code>``... elements, contents and all.
+
+    A scan rather than one regex, so that many unclosed openings cost linear time: once an
+    element has no closing tag after some opening, none of its later openings has one either.
+    """
+    if "<" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()
+    for m in _RAW_OPEN.finditer(text):
+        name = m.group(1).lower()
+        if m.start() < pos or name in unclosed:
+            continue
+        close = _RAW_CLOSE[name].search(text, m.end())
+        if close is None:
+            unclosed.add(name)
+            continue
+        out.append(text[pos:m.start()])
+        out.append(blank(text[m.start():close.end()]))
+        pos = close.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 class _Builder:
     """Assembles the masked text from prose spans, each masked for inline non-prose."""
 
-    def __init__(self, text: str, markdown: bool) -> None:
+    def __init__(self, text: str, markdown: bool, references: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.markup = Markup(masked="")
-        self.masker = _Masker(self.markup, markdown)
+        self.masker = _Masker(self.markup, markdown, references)
         self.pieces: list[str] = []
         self.pos = 0
+        self.lookup = text  # the text block contents are looked up in (see mask_markdown)
 
     def prose(self, start: int, end: int, kind: str, quoted: bool = False, level: int = 0) -> None:
         """Keep ``text[start:end]`` as prose (after inline masking) and record it as a block."""
         if start < self.pos or start >= end:
             return
+        masked = self.masker.mask(self.text[start:end], start)
         self.pieces.append(blank(self.text[self.pos:start]))
-        self.pieces.append(self.masker.mask(self.text[start:end], start))
+        self.pieces.append(masked)
         self.pos = end
-        self.markup.blocks.append(Block(kind, start, end, quoted, level))
+        if not masked.isspace():  # a block with no prose left (a lone comment or image) is none
+            self.markup.blocks.append(Block(kind, start, end, quoted, level))
+
+    def segments(self, segments: list[tuple[int, int]], kind: str, quoted: bool = False, level: int = 0) -> None:
+        """Keep the given runs of one block as prose, blanking what lies between them.
+
+        The inline constructs are masked over the whole block at once, so a code span or comment
+        that crosses a line is seen whole.
+        """
+        start, end = segments[0][0], segments[-1][1]
+        out = []
+        pos = start
+        for s, e in segments:
+            out.append(blank(self.text[pos:s]))
+            out.append(self.text[s:e])
+            pos = e
+        masked = self.masker.mask("".join(out), start)
+        self.pieces.append(blank(self.text[self.pos:start]))
+        self.pieces.append(masked)
+        self.pos = end
+        if not masked.isspace():
+            self.markup.blocks.append(Block(kind, start, end, quoted, level))
 
     def finish(self) -> Markup:
         self.pieces.append(blank(self.text[self.pos:]))
         self.markup.masked = "".join(self.pieces)
+        self.markup.links.sort(key=lambda span: span.start)  # bare URLs are found after the others
         return self.markup
 
 
@@ -159,8 +235,17 @@ def mask_markdown(text: str, skip_lines: int = 0) -> Markup:
     """Mask a Markdown document; the first ``skip_lines`` lines (front matter) are not prose."""
     starts = _line_starts(text)
     source = "\n" * skip_lines + text[starts[skip_lines]:] if skip_lines < len(starts) else ""
-    tokens = _parser().parse(source)
-    builder = _Builder(text, markdown=True)
+    lookup = text
+    if "\r" in source or "\0" in source:
+        # markdown-it reads a lone CR as a line break, which would shift its line numbers
+        # against ours, and turns NUL into U+FFFD; a space keeps every line where it is, and
+        # the block contents are then looked up in the same translated text.
+        source = source.translate(_CR_NUL)
+        lookup = text.translate(_CR_NUL)
+    env: dict = {}
+    tokens = _parser().parse(source, env)
+    builder = _Builder(text, markdown=True, references=frozenset(env.get("references", ())))
+    builder.lookup = lookup
     quote_depth = list_depth = footnote_depth = 0
     heading_level = 0
     for i, tok in enumerate(tokens):
@@ -173,9 +258,9 @@ def mask_markdown(text: str, skip_lines: int = 0) -> Markup:
             list_depth += 1
         elif ttype in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
-        elif ttype == "footnote_open":
+        elif ttype == "footnote_reference_open":
             footnote_depth += 1
-        elif ttype == "footnote_close":
+        elif ttype == "footnote_reference_close":
             footnote_depth -= 1
         elif ttype == "heading_open":
             heading_level = int(tok.tag[1:])
@@ -194,66 +279,21 @@ def mask_markdown(text: str, skip_lines: int = 0) -> Markup:
                 )
                 _inline_block(builder, text, starts, tok, kind, quote_depth > 0, heading_level)
         elif ttype == "html_block" and tok.map:
-            _html_block(builder, text, starts, tok.map)
+            _html_block(builder, text, starts, tok, quote_depth > 0)
     return builder.finish()
 
 
-def mask_plain(text: str, skip_lines: int = 0) -> Markup:
-    """Mask a plain-text document: URLs and comments are masked, each paragraph is a block.
-
-    Plain text has no markup for headings, so a short line with no closing punctuation that is
-    followed by more text is taken for a heading, as in articles saved one paragraph a line.
-    """
-    starts = _line_starts(text)
-    builder = _Builder(text, markdown=False)
-    lines = text.split("\n")
-    para_start: int | None = None
-    for n in range(skip_lines, len(lines)):
-        line = lines[n].rstrip("\r")
-        stripped = line.strip()
-        if not stripped:
-            _close_plain(builder, text, starts, para_start, n)
-            para_start = None
-            continue
-        if para_start is not None and _starts_new_plain_block(lines[n - 1], stripped):
-            _close_plain(builder, text, starts, para_start, n)
-            para_start = None
-        if para_start is None:
-            para_start = n
-    _close_plain(builder, text, starts, para_start, len(lines))
-    return builder.finish()
+_CR_NUL = str.maketrans({"\r": " ", "\0": " "})
 
 
-_TERMINAL = re.compile(r"[.!?:;,\"'”’)\]]$")
-
-
-def _looks_like_heading(line: str) -> bool:
-    words = line.split()
-    return 0 < len(words) <= 12 and not _TERMINAL.search(line) and line[0].isupper()
-
-
-def _starts_new_plain_block(previous: str, current: str) -> bool:
-    prev = previous.strip()
-    if _TERMINAL.search(prev):
-        return True
-    return _looks_like_heading(prev) or current[:1].isupper() and len(prev) < 60
-
-
-def _close_plain(builder: _Builder, text: str, starts: list[int], first: int | None, stop: int) -> None:
-    if first is None:
-        return
-    start = starts[first] + _indent(text, starts[first])
-    end = _line_end(text, starts, stop - 1)
-    first_line = text[starts[first]:_line_end(text, starts, first)].strip()
-    is_heading = stop - first == 1 and _looks_like_heading(first_line) and stop < len(starts)
-    builder.prose(start, end, HEADING if is_heading else PARAGRAPH, level=1 if is_heading else 0)
-
-
-def _indent(text: str, pos: int) -> int:
-    n = 0
-    while pos + n < len(text) and text[pos + n] in " \t":
-        n += 1
-    return n
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
 
 
 def _line_end(text: str, starts: list[int], line: int) -> int:
@@ -264,11 +304,11 @@ def _line_end(text: str, starts: list[int], line: int) -> int:
     return end
 
 
-def _inline_block(builder: _Builder, text: str, starts: list[int], tok, kind: str, quoted: bool, level: int) -> None:
-    """Keep an inline token's source as prose, blanking the container markers between its lines.
+def _content_segments(builder: _Builder, text: str, starts: list[int], tok, kind: str) -> list[tuple[int, int]]:
+    """Where each line of a block token's content sits in the file.
 
-    Each line of the token's content is a suffix of its source line: what precedes it ("> ",
-    list indentation, "#") belongs to the container, not the prose.
+    Each content line is a suffix of its source line: what precedes it ("> ", list indentation,
+    "#") belongs to the container, not the prose. Lines that cannot be found are left out.
     """
     first, last = tok.map
     segments: list[tuple[int, int]] = []
@@ -277,29 +317,22 @@ def _inline_block(builder: _Builder, text: str, starts: list[int], tok, kind: st
         if not content:
             continue
         line_start = starts[n]
-        line_text = text[line_start:_line_end(text, starts, n)].rstrip()
+        line_text = builder.lookup[line_start:_line_end(text, starts, n)].rstrip()
         col = _content_column(line_text, content, kind)
+        if col < 0 and content[:1].isspace():
+            content = content.lstrip()  # markdown-it turns a tab in the indentation into spaces
+            col = _content_column(line_text, content, kind)
         if col < 0 or line_start + col < max(builder.pos, segments[-1][1] if segments else 0):
             continue
         segments.append((line_start + col, line_start + col + len(content)))
-        if kind == HEADING:
-            break  # a setext heading's underline is not prose
-    if not segments:
-        return
-    start, end = segments[0][0], segments[-1][1]
-    out = [blank(text[builder.pos:start])]
-    pos = start
-    for s, e in segments:
-        out.append(blank(text[pos:s]))
-        out.append(text[s:e])
-        pos = e
-    # Mask inline constructs over the whole block at once, so a code span or comment that
-    # crosses a line is seen whole; the container markers are already blanked.
-    prose = "".join(out[1:])
-    builder.pieces.append(out[0])
-    builder.pieces.append(builder.masker.mask(prose, start))
-    builder.pos = end
-    builder.markup.blocks.append(Block(kind, start, end, quoted, level))
+    return segments
+
+
+def _inline_block(builder: _Builder, text: str, starts: list[int], tok, kind: str, quoted: bool, level: int) -> None:
+    """Keep a paragraph's, heading's or list item's source as prose, container markers blanked."""
+    segments = _content_segments(builder, text, starts, tok, kind)
+    if segments:
+        builder.segments(segments, kind, quoted, level)
 
 
 def _content_column(line_text: str, content: str, kind: str) -> int:
@@ -318,39 +351,160 @@ def _table_cell(builder: _Builder, text: str, starts: list[int], tok, quoted: bo
         return
     n = tok.map[0]
     row_start = starts[n]
-    row = text[row_start:_line_end(text, starts, n)]
+    row = builder.lookup[row_start:_line_end(text, starts, n)]
     col = row.find(content, max(0, builder.pos - row_start))
+    if col < 0 and "|" in content:
+        content = content.replace("|", "\\|")  # markdown-it unescapes "\|" inside cells
+        col = row.find(content, max(0, builder.pos - row_start))
     if col >= 0:
         builder.prose(row_start + col, row_start + col + len(content), TABLE_CELL, quoted)
 
 
-def _html_block(builder: _Builder, text: str, starts: list[int], line_map: list[int]) -> None:
-    """An HTML block: its comments are recorded, the text between its tags is prose."""
-    first, last = line_map
-    start = starts[first]
-    end = _line_end(text, starts, last - 1)
-    if start < builder.pos:
+def _html_block(builder: _Builder, text: str, starts: list[int], tok, quoted: bool) -> None:
+    """An HTML block: its comments are recorded, the text between its tags is prose.
+
+    Each run of text between tags on a line is a block of its own.
+    """
+    segments = _content_segments(builder, text, starts, tok, HTML)
+    if not segments:
         return
-    chunk = text[start:end]
-    builder.pieces.append(blank(text[builder.pos:start]))
+    start = segments[0][0]
     masker = builder.masker
-    masked = _COMMENT.sub(lambda m: masker._comment(m, start), chunk)
-    masked = _UNCLOSED_COMMENT.sub(_blank_match, masked)
-    masked = _RAW_ELEMENT.sub(_blank_match, masked)
-    masked = _TAG.sub(_blank_match, masked)
-    masked = masker.mask(masked, start)
+    raw = "".join(
+        blank(text[prev_end:s]) + text[s:e]
+        for (s, e), prev_end in zip(segments, [start] + [e for _, e in segments[:-1]])
+    )
+    raw = masker.comments(raw, start) if "<!--" in raw else raw
+    raw = mask_raw_elements(raw)
+    raw = _TAG.sub(_blank_match, raw)
+    masked = masker.mask(raw, start)
+    builder.pieces.append(blank(text[builder.pos:start]))
     builder.pieces.append(masked)
-    builder.pos = end
-    # Each run of text between tags is a block of its own.
-    for m in re.finditer(r"\S(?:.*\S)?", masked):
-        builder.markup.blocks.append(Block(HTML, start + m.start(), start + m.end()))
+    builder.pos = segments[-1][1]
+    for m in _TEXT_RUN.finditer(masked):
+        builder.markup.blocks.append(Block(HTML, start + m.start(), start + m.end(), quoted))
+
+
+_TEXT_RUN = re.compile(r"\S(?:.*\S)?")
+
+
+def mask_plain(text: str, skip_lines: int = 0) -> Markup:
+    """Mask a plain-text document: URLs and comments are masked, each paragraph is a block.
+
+    Plain text has no markup, so its structure is guessed from its lines. A file of long lines
+    (an article saved one paragraph a line) has a paragraph on each line; a hard-wrapped file
+    (short lines, paragraphs split by blank lines) has its paragraphs between blank lines. In
+    both, a line that starts with a list marker ("- ", "1. ") starts a list item, and a short line
+    with no closing punctuation followed by more text is a heading.
+    """
+    starts = _line_starts(text)
+    builder = _Builder(text, markdown=False)
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    width = _wrap_width(lines[skip_lines:])
+    last_text_line = max((n for n in range(len(lines) - 1, skip_lines - 1, -1) if lines[n].strip()), default=-1)
+    block: tuple[int, int, str] | None = None  # first line, content offset, kind
+    previous = ""
+    for n in range(skip_lines, len(lines)):
+        line = lines[n]
+        stripped = line.strip()
+        if not stripped:
+            _close_plain(builder, text, starts, block, n, last_text_line)
+            block = None
+            continue
+        marker = _LIST_MARKER.match(line)
+        if block is not None and (marker or _starts_new_plain_block(previous, stripped, width)):
+            _close_plain(builder, text, starts, block, n, last_text_line)
+            block = None
+        if block is None:
+            indent = marker.end() if marker else len(line) - len(line.lstrip())
+            block = (n, starts[n] + indent, LIST_ITEM if marker else PARAGRAPH)
+        previous = stripped
+    _close_plain(builder, text, starts, block, len(lines), last_text_line)
+    return builder.finish()
+
+
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*•–]|\d{1,3}[.)])[ \t]+(?=\S)")
+_OPEN_END = re.compile(r"[.!?:;,\"'”’)\]]$")  # a line ending so is not a heading
+_SENTENCE_END = re.compile(r"[.!?:][\"'”’)\]]*$")
+_HARD_WRAP_MAX = 100  # a file whose lines are mostly this short is hard-wrapped
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped file is wrapped at (its 90th-percentile line length), else None.
+
+    A file is hard-wrapped when its lines are short and some sentences run on from one line to
+    the next (a line not ending a sentence, then one starting in lower case); a file of short
+    one-paragraph lines has neither.
+    """
+    stripped = [line.strip() for line in lines]
+    lengths = sorted(len(line) for line in stripped if line)
+    if len(lengths) < 3:
+        return None
+    width = lengths[(len(lengths) * 9) // 10]
+    if width > _HARD_WRAP_MAX:
+        return None
+    pairs = runs_on = 0
+    for prev, cur in zip(stripped, stripped[1:]):
+        if prev and cur:
+            pairs += 1
+            runs_on += cur[0].islower() and not _SENTENCE_END.search(prev)
+    return width if pairs and runs_on >= max(1, pairs // 10) else None
+
+
+def _looks_like_heading(line: str) -> bool:
+    """A short line that starts with a capital or digit and does not end like a sentence.
+
+    A question ("Is it contagious?") counts: articles use them as headings.
+    """
+    words = line.split()
+    return (
+        0 < len(words) <= 12 and (line[0].isupper() or line[0].isdigit())
+        and (not _OPEN_END.search(line) or line.endswith("?"))
+    )
+
+
+def _starts_new_plain_block(previous: str, current: str, width: int | None) -> bool:
+    """Whether the non-blank line ``current`` starts a new block after the line ``previous``.
+
+    A line starting in lower case continues the previous one. In a file of one paragraph a line,
+    any other line starts a block; in a hard-wrapped file, only one after a short line that ends
+    a sentence or is a heading.
+    """
+    if current[0].islower():
+        return False
+    if width is None:
+        return True
+    short = len(previous) < 0.7 * width
+    return short and bool(_SENTENCE_END.search(previous) or _looks_like_heading(previous))
+
+
+def _close_plain(builder: _Builder, text: str, starts: list[int], block: tuple[int, int, str] | None,
+                 stop: int, last_text_line: int) -> None:
+    """Record the block that began at ``block`` and ends before line ``stop``."""
+    if block is None:
+        return
+    first, start, kind = block
+    end = _line_end(text, starts, stop - 1)
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    if kind == PARAGRAPH and stop - first == 1 and first < last_text_line and _looks_like_heading(text[start:end]):
+        builder.prose(start, end, HEADING, level=1)
+    else:
+        builder.prose(start, end, kind)
 
 
 _PARSER: MarkdownIt | None = None
 
 
 def _parser() -> MarkdownIt:
+    """CommonMark with tables, strikethrough and footnote definitions, block level only.
+
+    Only the blocks' source lines are used, so markdown-it's inline pass is switched off (it is
+    most of the parsing time), and so is the footnote plugin's pass that moves footnote
+    definitions to the end (they must stay in document order).
+    """
     global _PARSER
     if _PARSER is None:
-        _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").use(footnote_plugin)
+        md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").use(footnote_plugin)
+        _PARSER = md.disable(["inline", "footnote_tail"])
     return _PARSER

@@ -9,7 +9,8 @@ Directives live in HTML comments (never in code blocks, which are not comments):
     <!-- healthlint-disable-file HL4 -->        the whole file
 
 Codes may be full codes (HL301), prefixes (HL3, HL) or rule names (invented-condition),
-separated by spaces or commas.
+separated by spaces or commas; a reason may follow `` -- ``. A comment with a misspelt directive
+("healthlint-disable-nextline") is not a directive, so it cannot switch off more than was meant.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 
 from healthlint.findings import Finding
 
-_DIRECTIVE = re.compile(r"^\s*healthlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*)$", re.S)
+_DIRECTIVE = re.compile(r"^\s*healthlint-(disable-next-line|disable-line|disable-file|disable|enable)(?:\s+(.*?))?\s*$", re.S)
+_REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,8 @@ class Suppressions:
             if not m:
                 continue
             action = m.group(1)
-            selectors = tuple(s for s in re.split(r"[\s,]+", m.group(2).strip()) if s)
+            codes = _REASON.split(m.group(2) or "", maxsplit=1)[0]
+            selectors = tuple(s for s in re.split(r"[\s,]+", codes) if s)
             line = doc.position(comment.start)[0]
             if action == "disable-next-line":
                 line = _next_text_line(doc, comment.end)
@@ -80,11 +83,29 @@ class Suppressions:
 
 
 def _next_text_line(doc, offset: int) -> int:
-    """The first line after the one holding ``offset`` that has any text."""
+    """The first line after the one holding ``offset`` with text other than comments.
+
+    Directives stacked on consecutive lines all apply to the text below them.
+    """
     line = doc.position(offset)[0] + 1
+    comments = sorted((c.start, c.end) for c in doc.comments if c.end > offset)
     while line <= doc.line_count:
         start, end = doc.line_span(line)
-        if doc.text[start:end].strip():
+        if _has_text_outside(doc.text, start, end, comments):
             return line
         line += 1
     return line
+
+
+def _has_text_outside(text: str, start: int, end: int, comments: list[tuple[int, int]]) -> bool:
+    """Whether ``text[start:end]`` has non-space characters outside the given comment spans."""
+    pos = start
+    for c_start, c_end in comments:
+        if c_end <= pos:
+            continue
+        if c_start >= end:
+            break
+        if text[pos:c_start].strip():
+            return True
+        pos = max(pos, c_end)
+    return bool(text[pos:end].strip()) if pos < end else False
