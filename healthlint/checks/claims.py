@@ -108,7 +108,11 @@ class Reading:
 
 
 _WORDS_BEFORE = re.compile(r"(?:\S+\s+){0,4}$")
-_EMBEDDING = re.compile(r"\b(?:whether|if|how|find out|test(?:s|ing)? (?:if|whether)|determine|studied|studying|to see)\b", re.I)
+_EMBEDDING = re.compile(
+    r"\b(?:whether|if|how|find out|test(?:s|ing)? (?:if|whether)|determine|studied|studying|to see"
+    r"|(?:risk|chance|likelihood|possibility|odds) that)\b",
+    re.I,
+)
 
 
 def _embedded(text: str, start: int) -> bool:
@@ -157,9 +161,13 @@ def _first_claim(lex: Lexicon, text: str) -> re.Match[str] | None:
     purpose, not a claim, and is skipped.
     """
     first = None
+    if len(text.split()) < 4:
+        return None  # a fragment ("heal better" in a list), not a sentence that asserts anything
     for m in lex.claims.finditer(text):
         if _PURPOSE.search(text, max(0, m.start() - 30), m.start()):
             continue
+        if text.count("(", 0, m.start()) > text.count(")", 0, m.start()):
+            continue  # inside parentheses: a definition ("petechiae (spots caused by bleeding)")
         if first is None:
             first = m
         if not _negated_before(lex, text, m.start()) and not lex.negation.search(m.group()):
@@ -352,11 +360,17 @@ def _subject(text: str, topic: str) -> str:
 
 
 def _facts(doc) -> Iterator[Fact]:
+    """Facts with their subjects; "it" and "the condition" stand for the section's latest subject."""
     topic = ""
+    headings = [b.start for b in doc.blocks if b.kind == HEADING]
+    section = 0
     for s, flat in flats(doc):
         text = flat.text
+        current = bisect_right(headings, s.start)
+        if current != section:
+            section, topic = current, ""
         subject = _subject(text, topic)
-        if subject and subject != topic and _SUBJECT.match(text) and not topic:
+        if subject and _SUBJECT.match(text):
             topic = subject
         line = doc.position(s.start)[0]
         for pattern, kind in ((_RARE, "rarity"), (_COMMON, "rarity")):
