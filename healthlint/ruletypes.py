@@ -74,8 +74,7 @@ class _Options:
 
 def literal_pattern(phrase: str) -> str:
     """A regex for a literal word or phrase: any run of white space between words, whole words only."""
-    body = r"\s+".join(re.escape(w) for w in phrase.split())
-    return rf"(?<![\w-]){body}(?![\w-])"
+    return rf"(?<![\w-]){_literal_body(phrase)}(?![\w-])"
 
 
 def flexible_spaces(source: str) -> str:
@@ -151,7 +150,9 @@ class TermMatcher:
         # that "miracle cure" wins over "miracle".
         parts = []
         if bodies:
-            parts.append(r"(?<![\w-])(?:" + "|".join(sorted(bodies, key=len, reverse=True)) + r")(?![\w-])")
+            words = [(e if isinstance(e, str) else e["token"]) for e in tokens]
+            firsts = "".join(sorted({c for w in words for c in (w[0].lower(), w[0].upper())}))
+            parts.append(rf"(?<![\w-])(?=[{re.escape(firsts)}])(?:" + "|".join(sorted(bodies, key=len, reverse=True)) + r")(?![\w-])")
         if sources:
             parts.append(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)")
         self.regex = compile_pattern("|".join(parts), self.flags, what) if parts else None
@@ -492,7 +493,7 @@ class Consistency(RuleType):
         self.forms: list[str] = [f for pair in pairs.items() for f in pair]  # form 2k and 2k+1 are a pair
         for form in self.forms:
             compile_pattern(_either(form), flags, "form")  # name the bad form, if any
-        self.regex = compile_pattern("|".join(f"(?P<f{i}>{_either(f)})" for i, f in enumerate(self.forms)), flags, "form")
+        self.regex = compile_pattern(_forms_pattern(self.forms), flags, "form")
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
 
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
@@ -514,6 +515,23 @@ class Consistency(RuleType):
                 matched = " ".join(m.group().split())
                 suggestion = _match_case(kept, matched)
                 yield Hit(m.start(), m.end(), _format(rule.message, match=matched, suggestion=suggestion, first_line=first_line), suggestion)
+
+
+def _forms_pattern(forms: list[str]) -> str:
+    """One pattern with a named group per form (f0, f1, ...).
+
+    When every form is a literal word or phrase, the word boundary and a look-ahead on the
+    possible first letters are checked once, not once per form: most positions fail at once.
+    """
+    if any(_looks_like_regex(f) for f in forms):
+        return "|".join(f"(?P<f{i}>{_either(f)})" for i, f in enumerate(forms))
+    firsts = "".join(sorted({c for f in forms for c in (f[0].lower(), f[0].upper())}))
+    bodies = "|".join(f"(?P<f{i}>{_literal_body(f)})" for i, f in enumerate(forms))
+    return rf"(?<![\w-])(?=[{re.escape(firsts)}])(?:{bodies})(?![\w-])"
+
+
+def _literal_body(phrase: str) -> str:
+    return r"\s+".join(re.escape(w) for w in phrase.split())
 
 
 def _either(form: str) -> str:
