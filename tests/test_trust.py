@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from healthlint.checks import trust
+from healthlint.checks import metadata, trust, trust_data
 from healthlint.config import ConfigError, Settings, parse_settings
 from healthlint.engine import lint_text
 
@@ -22,7 +22,7 @@ SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
-    monkeypatch.setattr(trust, "today", lambda: TODAY)
+    monkeypatch.setattr(trust_data, "today", lambda: TODAY)
 
 
 def settings(**front_matter) -> Settings:
@@ -242,7 +242,7 @@ def test_front_matter_config_is_normalised():
     ("Sep 2023", date(2023, 9, 1), date(2023, 9, 30)),
 ])
 def test_dates_are_read_as_periods(value, first, last):
-    assert trust.parse_date(value) == trust.Period(first, last)
+    assert metadata.parse_date(value) == metadata.Period(first, last)
 
 
 @pytest.mark.parametrize("value,why", [
@@ -252,12 +252,12 @@ def test_dates_are_read_as_periods(value, first, last):
     (["2024-01-01"], "unreadable"),
 ])
 def test_placeholders_and_unreadable_dates(value, why):
-    assert trust.parse_date(value) == why
+    assert metadata.parse_date(value) == why
 
 
 def test_month_arithmetic_clamps_the_day():
-    assert trust.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert trust.months_between(date(2024, 1, 31), date(2026, 1, 30)) == 23
+    assert metadata.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert metadata.months_between(date(2024, 1, 31), date(2026, 1, 30)) == 23
 
 
 # -- HL201 missing-disclaimer -----------------------------------------------------------------------

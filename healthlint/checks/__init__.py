@@ -30,7 +30,7 @@ def register(name: str, *, fields: Iterable[str] = (), options: dict[str, Any] |
 
 
 def _load_all() -> None:
-    from healthlint.checks import claims, engine, terms, trust  # noqa: F401  (registers on import)
+    from healthlint.checks import claims, engine, metadata, terms, trust  # noqa: F401  (registers on import)
     from healthlint.checks import plain_language, readability  # noqa: F401  (HL4xx)
 
 
