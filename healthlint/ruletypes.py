@@ -21,6 +21,7 @@ from typing import Any
 from healthlint.attribution import attributed, sentence_cites  # noqa: F401  (sentence_cites: re-exported)
 from healthlint.findings import SEVERITIES, Hit
 from healthlint.markup import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, HTML
+from healthlint.patterns import flexible_spaces, literal_body, literal_pattern
 from healthlint.rules import message_fields
 
 SCOPES = {
@@ -70,45 +71,6 @@ class _Options:
         if value not in choices:
             raise RuleDefinitionError(f"option '{key}' must be one of {', '.join(choices)}, not '{value}'")
         return value
-
-
-def literal_pattern(phrase: str) -> str:
-    """A regex for a literal word or phrase: any run of white space between words, whole words only."""
-    return rf"(?<![\w-]){_literal_body(phrase)}(?![\w-])"
-
-
-def flexible_spaces(source: str) -> str:
-    """A regex whose literal spaces match any white space, so a phrase wrapped across lines is found.
-
-    Spaces inside character classes and look-behinds (which must keep a fixed width) and
-    escaped spaces are left alone.
-    """
-    out: list[str] = []
-    groups: list[bool] = []  # for each open group: is it a look-behind?
-    in_class, i = False, 0
-    while i < len(source):
-        c = source[i]
-        if c == "\\" and i + 1 < len(source):
-            out.append(source[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            groups.append(source.startswith(("(?<=", "(?<!"), i))
-        elif c == ")" and groups:
-            groups.pop()
-        elif c == " " and not any(groups):
-            while i + 1 < len(source) and source[i + 1] == " ":
-                i += 1
-            out.append(r"\s+")
-            i += 1
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def compile_pattern(source: str, flags: int, what: str) -> re.Pattern[str]:
@@ -526,12 +488,8 @@ def _forms_pattern(forms: list[str]) -> str:
     if any(_looks_like_regex(f) for f in forms):
         return "|".join(f"(?P<f{i}>{_either(f)})" for i, f in enumerate(forms))
     firsts = "".join(sorted({c for f in forms for c in (f[0].lower(), f[0].upper())}))
-    bodies = "|".join(f"(?P<f{i}>{_literal_body(f)})" for i, f in enumerate(forms))
+    bodies = "|".join(f"(?P<f{i}>{literal_body(f)})" for i, f in enumerate(forms))
     return rf"(?<![\w-])(?=[{re.escape(firsts)}])(?:{bodies})(?![\w-])"
-
-
-def _literal_body(phrase: str) -> str:
-    return r"\s+".join(re.escape(w) for w in phrase.split())
 
 
 def _either(form: str) -> str:

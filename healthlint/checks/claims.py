@@ -19,12 +19,9 @@ from healthlint.datafiles import load_yaml
 from healthlint.findings import Hit
 from healthlint.markup import FOOTNOTE, HEADING
 from healthlint.attribution import attributed, names_source
+from healthlint.patterns import phrase_alternation
 
 _LEXICON_FILE = "claims.yaml"
-
-
-def _alternation(items: list[str]) -> str:
-    return r"(?<![\w-])(?:" + "|".join(f"(?:{i})" for i in items) + r")(?![\w-])"
 
 
 @dataclass(frozen=True)
@@ -53,20 +50,20 @@ def lexicon(extra_hedges: tuple[str, ...] = (), extra_claims: tuple[str, ...] = 
     kinds = dict(data["claims"])
     if extra_claims:
         kinds["team"] = {"hedge": "may / in some people", "patterns": list(extra_claims)}
-    claim_alt = "|".join(f"(?P<{kind}>{_alternation(spec['patterns'])})" for kind, spec in kinds.items())
+    claim_alt = "|".join(f"(?P<{kind}>{phrase_alternation(spec['patterns'])})" for kind, spec in kinds.items())
     return Lexicon(
-        speculation=re.compile(_alternation(data["speculation"] + list(extra_hedges)), flags),
-        qualifiers=re.compile(_alternation(data["qualifiers"]), flags),
-        boosters=re.compile(_alternation(data["boosters"]), flags),
+        speculation=re.compile(phrase_alternation(data["speculation"] + list(extra_hedges)), flags),
+        qualifiers=re.compile(phrase_alternation(data["qualifiers"]), flags),
+        boosters=re.compile(phrase_alternation(data["boosters"]), flags),
         claims=re.compile(claim_alt, flags),
         hedge_for={kind: spec["hedge"] for kind, spec in kinds.items()},
-        negation=re.compile(_alternation(data["negations"]) + r"|n't\b", flags),
+        negation=re.compile(phrase_alternation(data["negations"]) + r"|n't\b", flags),
         instruction=re.compile("|".join(f"(?:{p})" for p in data["instructions"]), flags),
-        debunking=re.compile(_alternation(data["debunking"]), flags),
-        grave=re.compile(_alternation(data["grave_outcomes"]), flags),
-        harm_forward=re.compile(_alternation(data["harm_links_forward"]), flags),
-        harm_backward=re.compile(_alternation(data["harm_links_backward"]), flags),
-        safety=re.compile(_alternation(kinds["safety"]["patterns"]), flags),
+        debunking=re.compile(phrase_alternation(data["debunking"]), flags),
+        grave=re.compile(phrase_alternation(data["grave_outcomes"]), flags),
+        harm_forward=re.compile(phrase_alternation(data["harm_links_forward"]), flags),
+        harm_backward=re.compile(phrase_alternation(data["harm_links_backward"]), flags),
+        safety=re.compile(phrase_alternation(kinds["safety"]["patterns"]), flags),
     )
 
 

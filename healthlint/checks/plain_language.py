@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from healthlint.checks import register
-from healthlint.checks.readability import alternation, body_sentences, load_data
+from healthlint.checks.readability import body_sentences, load_data
 from healthlint.findings import Hit
+from healthlint.patterns import literal_alternation
 from healthlint.markup import FOOTNOTE, HEADING
 
 # -- HL405 jargon -------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ def _abbrev_data(known: tuple[str, ...]) -> _AbbrevData:
     return _AbbrevData(
         frozenset(k.upper() for k in [*a["known"], *known]),
         frozenset(a["not_abbreviations"]),
-        re.compile(rf"\s+(?:{alternation(a['explained_by_next_word'])})\b", re.I),
+        re.compile(rf"\s+(?:{literal_alternation(a['explained_by_next_word'])})\b", re.I),
         frozenset(a["skip_words"]),
     )
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from healthlint.datafiles import load_yaml
+from healthlint.patterns import literal_alternation
 
 from healthlint.checks import register
 from healthlint.checks.grade import TextCounts, count_words, flesch_kincaid, grade
@@ -26,12 +27,6 @@ _DATA_FILE = "readability.yaml"
 def load_data(name: str = _DATA_FILE) -> dict[str, Any]:
     """A YAML data file of ``healthlint/data``, read once."""
     return load_yaml(name)
-
-
-def alternation(words: list[str]) -> str:
-    """One regex alternative per word or phrase, longest first, any white space between words."""
-    unique = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in unique)
 
 
 def body_sentences(doc):
@@ -50,7 +45,7 @@ class _GradeData:
 def _grade_data() -> _GradeData:
     data = load_data()
     return _GradeData(
-        re.compile(rf"^\s*(?:{alternation(data['reference_headings'])})\b", re.I),
+        re.compile(rf"^\s*(?:{literal_alternation(data['reference_headings'])})\b", re.I),
         re.compile(data["reference_entry"], re.I),
     )
 
@@ -183,11 +178,11 @@ class _Passive:
 @lru_cache(maxsize=8)
 def _passive(allow: tuple[str, ...]) -> _Passive:
     p = load_data()["passive"]
-    between = rf"(?:{alternation(p['between'])}|\w+ly)"
-    not_participles = alternation(p["not_participles"])
-    participle = rf"(?:(?!(?:{not_participles})\b)(?!un[a-z]+ed\b)[a-z]{{2,}}ed|{alternation(p['irregular'])})"
+    between = rf"(?:{literal_alternation(p['between'])}|\w+ly)"
+    not_participles = literal_alternation(p["not_participles"])
+    participle = rf"(?:(?!(?:{not_participles})\b)(?!un[a-z]+ed\b)[a-z]{{2,}}ed|{literal_alternation(p['irregular'])})"
     pattern = re.compile(
-        rf"\b(?:{alternation(p['be'])})(?:\s+{between}){{0,2}}\s+(?P<part>{participle})(?![\w'’-])(?P<next>\s+[a-z]+)?",
+        rf"\b(?:{literal_alternation(p['be'])})(?:\s+{between}){{0,2}}\s+(?P<part>{participle})(?![\w'’-])(?P<next>\s+[a-z]+)?",
         re.I,
     )
     exempt = frozenset(" ".join(w.lower().split()) for w in [*p["not_passive"], *allow])

@@ -10,6 +10,7 @@ from typing import Any
 
 from healthlint.config import ConfigError
 from healthlint.datafiles import load_yaml
+from healthlint.patterns import flexible_spaces, phrase_alternation
 
 DISCLAIMER_PARTS = ("information-only", "not-a-substitute", "see-a-professional", "emergency")
 DATE_FIELDS = ("date_published", "last_reviewed")
@@ -22,17 +23,11 @@ def today() -> date:
 
 
 # -- the phrase lists, compiled once ----------------------------------------------------------------
-def _spaces(pattern: str) -> str:
-    """A space in a list entry matches any run of white space; `` ?`` matches optional space."""
-    return re.sub(r"(?<!\\) ", r"\\s+", pattern.replace(" ?", r"\s*"))
-
-
 def compile_phrases(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
     """One regex for a list of phrases, each matched on whole words."""
-    parts = [f"(?:{_spaces(p)})" for p in patterns if p]
-    if not parts:
+    if not any(patterns):
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", flags)
+    return re.compile(phrase_alternation(patterns), flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +73,7 @@ def lexicon() -> Lexicon:
     professionals = data["professionals"]
     advice = [p.replace("{professional}", professionals) for p in data["professional-advice"]]
     signs = data["emergency-signs"]
-    sign_regex = "|".join(f"(?P<s{i}>{'|'.join(_spaces(p) for p in s['patterns'])})" for i, s in enumerate(signs))
+    sign_regex = "|".join(f"(?P<s{i}>{'|'.join(flexible_spaces(p) for p in s['patterns'])})" for i, s in enumerate(signs))
     rec = data["recommendations"]
     return Lexicon(
         parts=data["disclaimer-parts"],
@@ -89,7 +84,7 @@ def lexicon() -> Lexicon:
         sign_regex=re.compile(rf"(?<![\w-])(?:{sign_regex})(?![\w-])", re.IGNORECASE),
         treatment=compile_phrases(data["treatment-terms"]),
         recommend=compile_phrases(rec["always"] + rec["reader"]),
-        imperative=re.compile(r"\s*(?:" + "|".join(_spaces(p) for p in rec["imperative"]) + r")\b", re.IGNORECASE),
+        imperative=re.compile(r"\s*(?:" + "|".join(flexible_spaces(p) for p in rec["imperative"]) + r")\b", re.IGNORECASE),
         harms=compile_phrases(data["harms"]),
         harms_denied=compile_phrases(data["harms-denied"]),
         shop_hosts=tuple(h.lower() for h in data["shop-hosts"]),
@@ -98,10 +93,10 @@ def lexicon() -> Lexicon:
         utm_values=tuple(data["affiliate-utm-values"]),
         disclosure=compile_phrases(data["disclosure-statements"]),
         aliases=data["aliases"],
-        credential_marks=re.compile(_spaces(data["credential-marks"])),
-        credential_roles=re.compile("(?:" + "|".join(_spaces(p) for p in data["credential-roles"]) + r")\b", re.IGNORECASE),
-        byline=re.compile(_spaces(data["byline"])),
-        reviewer_line=re.compile(_spaces(data["reviewer-line"])),
+        credential_marks=re.compile(flexible_spaces(data["credential-marks"])),
+        credential_roles=re.compile("(?:" + "|".join(flexible_spaces(p) for p in data["credential-roles"]) + r")\b", re.IGNORECASE),
+        byline=re.compile(flexible_spaces(data["byline"])),
+        reviewer_line=re.compile(flexible_spaces(data["reviewer-line"])),
         placeholder=re.compile("|".join(f"(?:{p})" for p in data["date-placeholders"]), re.IGNORECASE),
     )
 
@@ -114,7 +109,7 @@ def _phrases(patterns: tuple[str, ...], what: str) -> re.Pattern[str] | None:
     except re.error as exc:
         for pattern in patterns:  # name the phrasing at fault, with its own error
             try:
-                re.compile(_spaces(pattern))
+                re.compile(flexible_spaces(pattern))
             except re.error as own:
                 exc = f"{pattern!r}: {own}"
                 break
