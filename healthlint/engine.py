@@ -57,8 +57,7 @@ class Linter:
         for glob, codes in settings.per_file_ignores.items():
             self._check_selectors(f"'per-file-ignores' entry '{glob}'", codes)
         self.rules = [r for r in ruleset if is_enabled(r, settings.select, settings.ignore)]
-        self.severity: dict[str, str] = {r.code: r.severity for r in ruleset}
-        self.configured_severity: set[str] = set()  # codes whose severity the config sets
+        self.severity: dict[str, str] = {}  # severities the config sets, by code
         self.options: dict[str, dict] = {}
         for key, opts in settings.rule_options.items():
             self._set_options(key, dict(opts))
@@ -81,7 +80,6 @@ class Linter:
             if severity not in SEVERITIES:
                 raise ConfigError(f"{where}: rules.{key}.severity must be one of {', '.join(SEVERITIES)}")
             self.severity[rule.code] = severity
-            self.configured_severity.add(rule.code)
         tunables = rule.tunables
         for name, value in opts.items():
             if name not in tunables:
@@ -114,12 +112,10 @@ class Linter:
         for rule in self.rules:
             if any(selector_matches(s, rule.code, rule.name) for s in ignored):
                 continue
-            configured = self.severity[rule.code]
-            overridden = rule.code in self.configured_severity
+            configured = self.severity.get(rule.code)
             for hit in rule.run(doc, self.options.get(rule.code), self.settings):
                 # A severity set in the config wins; otherwise a term's own severity beats the rule's.
-                severity = configured if overridden else hit.severity or configured
-                findings.append(to_finding(doc, rule, hit, severity))
+                findings.append(to_finding(doc, rule, hit, configured or hit.severity or rule.severity))
         suppressions = Suppressions(doc)
         return sorted(suppressions.filter(findings))
 
