@@ -8,7 +8,7 @@ offsets to 1-based lines and columns counted in characters.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -110,6 +110,22 @@ class Document:
             for s, e in sentences.split_spans(masked, block.start, block.end):
                 out.append(Sentence(s, e, masked[s:e], block))
         return out
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence containing ``offset``, or None."""
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def sentences_between(self, start: int, end: int) -> list[Sentence]:
+        """The sentences that start between two offsets (those of a block, say)."""
+        starts = self._sentence_starts
+        return self.sentences[bisect_left(starts, start):bisect_left(starts, end)]
 
     @cached_property
     def title_block(self) -> Block | None:

@@ -239,11 +239,11 @@ class _TermRule(RuleType):
 
     @staticmethod
     def _sourced(doc, offset: int) -> bool:
-        sentence = sentence_at(doc, offset)
+        sentence = doc.sentence_at(offset)
         return sentence is not None and attributed(doc, sentence.start, sentence.end)
 
     def _sentence_skips(self, doc, offset: int) -> bool:
-        sentence = sentence_at(doc, offset)
+        sentence = doc.sentence_at(offset)
         if sentence is None:
             return False
         if self.skip_if_sourced and self._sourced(doc, offset):
@@ -253,18 +253,6 @@ class _TermRule(RuleType):
 
 def _looks_like_regex(text: str) -> bool:
     return bool(re.search(r"[\\()\[\]|?*+^$]", text))
-
-
-def sentence_at(doc, offset: int):
-    """The sentence containing ``offset``, or None."""
-    from bisect import bisect_right
-
-    sentences = doc.sentences
-    starts = doc.__dict__.setdefault("_sentence_starts", [s.start for s in sentences])
-    i = bisect_right(starts, offset) - 1
-    if i >= 0 and sentences[i].start <= offset < sentences[i].end:
-        return sentences[i]
-    return None
 
 
 class Existence(_TermRule):
@@ -385,7 +373,7 @@ def _metric_words(doc, start: int, end: int) -> float:
 
 
 def _metric_sentences(doc, start: int, end: int) -> float:
-    return sum(1 for s in doc.sentences if start <= s.start < end and not s.is_heading)
+    return sum(1 for s in doc.sentences_between(start, end) if not s.is_heading)
 
 
 def _metric_characters(doc, start: int, end: int) -> float:

@@ -247,3 +247,13 @@ def test_invariants_hold_on_the_nih_dev_articles():
         d = Document(str(path), path.read_text(encoding="utf-8", errors="replace"))
         check_invariants(d)
         assert d.sentences
+
+
+def test_sentence_lookups_by_offset():
+    d = Document("a.md", "# Title\n\nOne here. Two here.\n\nThree.\n")
+    one, two, three = d.sentences[1:]
+    assert d.sentence_at(one.start) == one and d.sentence_at(two.end - 1) == two
+    assert d.sentence_at(one.end) is None  # the space between sentences
+    block = d.blocks[1]
+    assert d.sentences_between(block.start, block.end) == [one, two]
+    assert d.sentences_between(three.start, three.end) == [three]

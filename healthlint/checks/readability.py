@@ -89,13 +89,6 @@ def _block_counts(doc, sentences) -> TextCounts:
     return total
 
 
-def _sentences_by_block(doc) -> dict[int, list]:
-    by_block: dict[int, list] = {}
-    for s in doc.sentences:
-        by_block.setdefault(s.block.start, []).append(s)
-    return by_block
-
-
 @dataclass(frozen=True)
 class DocumentGrade:
     """A document's counts, its formula and grade, and where its hardest paragraph starts."""
@@ -108,11 +101,10 @@ class DocumentGrade:
 
 def document_grade(doc, smog_min_sentences: int = 30) -> DocumentGrade:
     """Grade the counted prose of ``doc`` (see :func:`graded_blocks`)."""
-    by_block = _sentences_by_block(doc)
     total = TextCounts(0, 0, 0, 0)
     hardest: tuple[float, int] | None = None  # (grade, start) of the hardest paragraph of 20+ words
     for block in graded_blocks(doc):
-        counts = _block_counts(doc, by_block.get(block.start, []))
+        counts = _block_counts(doc, doc.sentences_between(block.start, block.end))
         total = total + counts
         if counts.words >= 20 and (hardest is None or flesch_kincaid(counts) > hardest[0]):
             hardest = (flesch_kincaid(counts), block.start)
@@ -153,11 +145,10 @@ def _number(value: float) -> str:
 def long_paragraph(doc, rule, options, settings) -> Iterator[Hit]:
     """A paragraph over the sentence or word limit (a limit of 0 is off)."""
     max_sentences, max_words = options["max"], options["max-words"]
-    by_block = _sentences_by_block(doc)
     for block in doc.blocks:
         if block.kind not in PARAGRAPH_KINDS:
             continue
-        sentences = sum(1 for s in by_block.get(block.start, []) if doc.words(s.start, s.end))
+        sentences = sum(1 for s in doc.sentences_between(block.start, block.end) if doc.words(s.start, s.end))
         words = len(doc.words(block.start, block.end))
         over = []
         if max_sentences and sentences > max_sentences:

@@ -18,7 +18,8 @@ from functools import lru_cache
 from healthlint.checks import register
 from healthlint.findings import Hit
 from healthlint.markup import FOOTNOTE, HEADING
-from healthlint.ruletypes import TermMatcher, literal_pattern, sentence_at
+from healthlint.patterns import literal_pattern
+from healthlint.ruletypes import TermMatcher
 from healthlint.vocabulary import descriptors, display_name, fold, names_sharing, normalise, related_names, vocabulary
 
 _WORD = re.compile(r"[^\W_]+(?:[-‐‑'’][^\W_]+)*(?:(?<=[sS])['’](?!\w))?")
@@ -223,7 +224,7 @@ def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
             modifiers = _run_before(doc, tokens, i, MAX_MODIFIERS, True, False)
             if not modifiers:
                 continue
-            sentence = sentence_at(doc, token.start)
+            sentence = doc.sentence_at(token.start)
             start, end = (sentence.start, sentence.end) if sentence else (block.start, block.end)
             phrase = Phrase(_run_before(doc, tokens, i, MAX_CONTEXT, False, True), modifiers, token,
                             block.kind == HEADING, _first_word(doc, start, end),
@@ -303,7 +304,7 @@ def debunked(doc, spans: list[tuple[int, int]], cues: re.Pattern[str] | None) ->
     if cues is None:
         return False
     for start, _ in spans:
-        sentence = sentence_at(doc, start)
+        sentence = doc.sentence_at(start)
         if sentence is not None and cues.search(" ".join(sentence.text.split())):  # a wrapped line reads as one
             return True
     return False
