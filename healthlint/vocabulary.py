@@ -15,14 +15,16 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
-from bisect import bisect_left
 from collections import defaultdict
 from functools import cache, lru_cache
+from collections.abc import Iterator
 from pathlib import Path
 
 from healthlint.datafiles import data_path  # also used by scripts/build_vocabulary.py
 
-KEYS_FILE = "conditions.txt.gz"  # names in normal form, sorted, one a line
+KEYS_FILE = "conditions.txt"  # names in normal form, sorted, one a line
+REVERSED_FILE = "conditions-reversed.txt"  # the same names spelled backwards, sorted (for "ends a name")
+WORDS_FILE = "condition-words.txt"  # every word used in a name, sorted
 NAMES_FILE = "condition-names.txt.gz"  # "normal form<TAB>display name": the names we may suggest
 PROJECT_FILE = "project-names.txt"  # lay names and rare names written for this project
 DESCRIPTORS_FILE = "descriptors.txt"  # words that say what kind of condition, never which one
@@ -83,44 +85,101 @@ def read_list(path: Path) -> list[str]:
     return [s for s in (line.split("#", 1)[0].strip() for line in lines) if s]
 
 
+class SortedLines:
+    """A sorted list of lines kept as one string and searched by bisection.
+
+    Nothing is split or hashed when a file is loaded, so the 53,000 names cost one read and a
+    decode (about 2 ms) instead of building a set and a reversed index on every run.
+    """
+
+    def __init__(self, text: str) -> None:
+        body = text.strip("\n")
+        self._text = "\n" + body + "\n" if body else "\n"
+
+    @classmethod
+    def read(cls, path: Path) -> SortedLines:
+        return cls(path.read_text(encoding="utf-8"))
+
+    def _first_at_or_after(self, key: str) -> str | None:
+        """The first line that sorts at or after ``key`` (None if there is none).
+
+        Position ``p`` stands for the line after the first newline at or after ``p``: that line
+        never sorts before the one a smaller position stands for, so positions can be bisected.
+        """
+        text, last = self._text, len(self._text) - 1
+        lo, hi = 0, last
+        while lo < hi:
+            mid = (lo + hi) // 2
+            nl = text.index("\n", mid)
+            if nl == last or text[nl + 1:text.index("\n", nl + 1)] >= key:
+                hi = mid
+            else:
+                lo = nl + 1
+        nl = text.index("\n", lo)
+        return None if nl == last else text[nl + 1:text.index("\n", nl + 1)]
+
+    def __contains__(self, key: str) -> bool:
+        return "\n" not in key and self._first_at_or_after(key) == key
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Does some line start with ``prefix``?"""
+        line = self._first_at_or_after(prefix)
+        return line is not None and line.startswith(prefix)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text[1:-1].split("\n") if len(self._text) > 1 else ())
+
+    def __len__(self) -> int:
+        return max(self._text.count("\n") - 1, 0)
+
+
+def index_files(keys: list[str]) -> dict[str, list[str]]:
+    """The files the vocabulary is shipped as, from its names in normal form (for the build script)."""
+    unique = sorted(set(k for k in keys if k))
+    return {
+        KEYS_FILE: unique,
+        REVERSED_FILE: sorted(k[::-1] for k in unique),
+        WORDS_FILE: sorted({w for k in unique for w in k.split()}),
+    }
+
+
 class Vocabulary:
     """Recognised condition names in normal form."""
 
-    def __init__(self, keys: frozenset[str]) -> None:
+    def __init__(self, keys: SortedLines, reversed_keys: SortedLines, words: SortedLines,
+                 extra: frozenset[str] = frozenset()) -> None:
         self._keys = keys
+        self._reversed = reversed_keys
+        self._words = words
+        self._extra = extra
+        self._extra_words = frozenset(w for k in extra for w in k.split())
 
     @classmethod
-    def load(cls, path: Path | None = None, extra: frozenset[str] = frozenset()) -> Vocabulary:
-        with gzip.open(path or data_path(KEYS_FILE), "rt", encoding="utf-8") as fh:
-            return cls(frozenset(fh.read().split("\n")) | extra)
+    def load(cls, folder: Path | None = None, extra: frozenset[str] = frozenset()) -> Vocabulary:
+        """The shipped files (or those in ``folder``) plus ``extra`` names in normal form."""
+        path = (lambda name: folder / name) if folder else data_path
+        return cls(SortedLines.read(path(KEYS_FILE)), SortedLines.read(path(REVERSED_FILE)),
+                   SortedLines.read(path(WORDS_FILE)), extra)
 
     def __contains__(self, name: str) -> bool:
-        return normalise(name) in self._keys
+        return self.has_key(normalise(name))
 
     def has_key(self, key: str) -> bool:
         """Is this name, already in normal form, recognised?"""
-        return key in self._keys
+        return key in self._extra or key in self._keys
 
     def ends_a_name(self, key: str) -> bool:
         """Does some recognised name end with this one ("ovarian cancer syndrome" ends
         "hereditary breast and ovarian cancer syndrome")?"""
-        tail = (" " + key)[::-1]
-        reversed_keys = self._reversed()
-        i = bisect_left(reversed_keys, tail)
-        return i < len(reversed_keys) and reversed_keys[i].startswith(tail)
+        tail = " " + key
+        return self._reversed.has_prefix(tail[::-1]) or any(k.endswith(tail) for k in self._extra)
 
-    @cache
-    def _reversed(self) -> list[str]:
-        """Every name spelled backwards, sorted: names ending alike sit together (built on first use)."""
-        return sorted(k[::-1] for k in self._keys)
-
-    @cache
-    def words(self) -> frozenset[str]:
-        """Every word used in a recognised name."""
-        return frozenset(w for k in self._keys for w in k.split())
+    def has_word(self, word: str) -> bool:
+        """Is ``word`` (folded) used in some recognised name?"""
+        return word in self._extra_words or word in self._words
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._keys) + len(self._extra)
 
 
 @cache

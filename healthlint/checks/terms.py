@@ -139,8 +139,7 @@ class Judge:
         """Ordinary words made into a name: no abbreviation, no eponym, one medical word at least."""
         if any(_ABBREVIATION.search(t.text) or re.search(r"['’]", t.text) for t in tokens):
             return False
-        words = self.vocab.words()
-        return any(fold(t.text) in words or fold(t.text) in self.descriptors for t in tokens)
+        return any(self.vocab.has_word(fold(t.text)) or fold(t.text) in self.descriptors for t in tokens)
 
     def head_phrase(self, phrase: Phrase) -> Verdict | str | None:
         """Judge "<modifiers> <head>": RECOGNISED, a Verdict (not recognised), or None (not a name)."""
