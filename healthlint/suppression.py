@@ -16,6 +16,7 @@ separated by spaces or commas; a reason may follow `` -- ``. A comment with a mi
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from healthlint.findings import Finding
@@ -45,6 +46,7 @@ class Suppressions:
 
     def __init__(self, doc) -> None:
         self.directives: list[Directive] = []
+        below = _TextBelow(doc)
         for comment in doc.comments:
             m = _DIRECTIVE.match(comment.value)
             if not m:
@@ -54,7 +56,7 @@ class Suppressions:
             selectors = tuple(s for s in re.split(r"[\s,]+", codes) if s)
             line = doc.position(comment.start)[0]
             if action == "disable-next-line":
-                line = _next_text_line(doc, comment.end)
+                line = below.next_text_line(comment.end)
             elif action == "disable-line":
                 action = "disable-next-line"  # both name one line
             self.directives.append(Directive(action, line, selectors))
@@ -82,25 +84,43 @@ class Suppressions:
         return [f for f in findings if not self.suppressed(f)]
 
 
-def _next_text_line(doc, offset: int) -> int:
-    """The first line after the one holding ``offset`` with text other than comments.
+class _TextBelow:
+    """Finds the first line below a directive with text other than comments.
 
-    Directives stacked on consecutive lines all apply to the text below them.
+    Directives stacked on consecutive lines all apply to the text below them. Comment spans are
+    sorted once and every line's answer is remembered, so a file of thousands of directives is
+    still read once, not once per directive.
     """
-    line = doc.position(offset)[0] + 1
-    comments = sorted((c.start, c.end) for c in doc.comments if c.end > offset)
-    while line <= doc.line_count:
-        start, end = doc.line_span(line)
-        if _has_text_outside(doc.text, start, end, comments):
-            return line
-        line += 1
-    return line
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.spans = sorted((c.start, c.end) for c in doc.comments)
+        self.ends = [end for _, end in self.spans]  # comments do not overlap: ends are sorted too
+        self.known: dict[int, int] = {}  # line -> the first line at or after it with text
+
+    def next_text_line(self, offset: int) -> int:
+        """The first line after the one holding ``offset`` with text other than comments."""
+        doc = self.doc
+        line = doc.position(offset)[0] + 1
+        visited = []
+        while line <= doc.line_count and line not in self.known:
+            start, end = doc.line_span(line)
+            if _has_text_outside(doc.text, start, end, self.spans, bisect_right(self.ends, start)):
+                break
+            visited.append(line)
+            line += 1
+        answer = self.known.get(line, line)
+        for seen in visited:
+            self.known[seen] = answer
+        return answer
 
 
-def _has_text_outside(text: str, start: int, end: int, comments: list[tuple[int, int]]) -> bool:
-    """Whether ``text[start:end]`` has non-space characters outside the given comment spans."""
+def _has_text_outside(text: str, start: int, end: int, comments: list[tuple[int, int]], first: int = 0) -> bool:
+    """Whether ``text[start:end]`` has non-space characters outside the given comment spans
+    (sorted; those before index ``first`` end before ``start``)."""
     pos = start
-    for c_start, c_end in comments:
+    for i in range(first, len(comments)):
+        c_start, c_end = comments[i]
         if c_end <= pos:
             continue
         if c_start >= end:
