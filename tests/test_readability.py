@@ -15,6 +15,7 @@ from healthlint.checks.readability import document_grade, load_data
 from healthlint.config import Settings
 from healthlint.document import Document
 from healthlint.engine import lint_text
+from healthlint.files import decode
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -343,3 +344,223 @@ def test_info_findings_do_not_outnumber_warnings_on_the_nih_dev_set():
         for f in lint_text(path.read_text(encoding="utf-8"), path=str(path), select=["HL4"]):
             counts[f.severity] += 1
     assert counts["warning"] > 0 and counts["info"] <= counts["warning"], counts
+
+
+# -- the fast paths give what the plain ways give ----------------------------------------------------
+# Each shortcut the HL4xx checks take for speed is compared here with the direct computation it
+# replaces, on the repository's examples, the shared seeds and dev set when present, and texts
+# made to be awkward (words run together, Turkish dotted and dotless i, long s, the Kelvin sign).
+AWKWARD = [
+    "Milia are common.They go away.Most people in the States.1 It is fine. Dr. Smith said so.",
+    "ACUTE LYMPHOBLASTIC LEUKEMIA (ALL) is treated. Acute Lymphoblastic Leukemia of the blood is ALL.",
+    "It ıs often treated. İT İS GIVEN. The risk was cut by 50%. It halves the rısk. Two-fold risk.",
+    "Twıce as likely. It doubles the ſhance. The odds rose by 3 percent. x-is taken, y'is seen.",
+    "- one item\n- Two Items here\n\n1. Numbered, et al. 2019;12:3\n\nA para\nover lines: Next Line Here",
+    "Department Of Transportation (DOT) rules. The NIH and the CDC. mRNA and eGFR. COVID-19, SARS-CoV-2.",
+    "Hypertension, or high blood pressure. Atrial fibrillation is common. Heart failure with reduced "
+    "ejection fraction. Diabetes mellitus, which means diabetes.",
+]
+
+
+def _documents() -> list[Document]:
+    root = Path(__file__).resolve().parent.parent
+    paths = sorted((root / "examples").glob("*.md"))
+    for relative in ("seeds", "data/nih-dev"):
+        if (SHARED / relative).exists():
+            paths += sorted(p for p in (SHARED / relative).iterdir() if p.suffix in (".md", ".txt"))
+    docs = []
+    for path in paths:
+        text, problems = decode(path.read_bytes())
+        docs.append(Document(str(path), text, plain=path.suffix == ".txt", problems=problems))
+    return docs + [Document(f"awkward{i}.md", text) for i, text in enumerate(AWKWARD)]
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[Document]:
+    return _documents()
+
+
+def test_yaml_word_lists_hold_only_text():
+    def walk(value, where):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                assert isinstance(key, str), f"{where}: key {key!r}"
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list):
+            assert all(isinstance(item, str) for item in value), f"{where}: {[i for i in value if not isinstance(i, str)]}"
+        else:
+            assert isinstance(value, str), f"{where}: {value!r} (quote it: YAML reads NO, YES, ON as true/false)"
+
+    for name in ("readability.yaml", "jargon.yaml"):
+        walk(load_data(name), name)
+
+
+def test_no_and_yes_in_capitals_are_not_abbreviations():
+    assert lint("Say NO to sugary drinks and YES to water.", "HL406") == []
+
+
+def test_block_words_are_counted_directly_when_sentences_do_not_tile_the_block():
+    from healthlint.checks.readability import block_word_count
+    from healthlint.document import Sentence
+
+    doc = Document("d.md", "Hello wonderful world")
+    block = doc.blocks[0]
+    doc.__dict__["sentences"] = [Sentence(0, 9, doc.masked[0:9], block), Sentence(9, 21, doc.masked[9:21], block)]
+    assert block_word_count(doc, block) == 3  # the sentences' words would make 4: "wo" + "nderful"
+
+
+def test_sentence_and_block_words_match_the_document(documents):
+    from healthlint.checks.readability import block_word_count, sentence_range, sentence_words
+
+    for doc in documents:
+        assert sentence_words(doc) == [doc.words(s.start, s.end) for s in doc.sentences]
+        for block in doc.blocks:
+            lo, hi = sentence_range(doc, block)
+            assert doc.sentences[lo:hi] == doc.sentences_between(block.start, block.end)
+            assert block_word_count(doc, block) == len(doc.words(block.start, block.end)), (doc.path, block)
+
+
+def test_count_words_adds_up_syllables_and_long_words(documents):
+    from healthlint.checks.grade import count_words
+
+    words = [w for doc in documents[-8:] for w in doc.words(0, len(doc.masked))] + ["42", "", "HIV"]
+    each = [syllables(w) or 1 for w in words]
+    assert count_words(words, 3) == TextCounts(3, len(words), sum(each), sum(n >= 3 for n in each))
+
+
+def test_jargon_prefilter_never_hides_a_term(documents):
+    from healthlint.checks.plain_language import _jargon
+    from healthlint.checks.readability import body_sentence_words
+
+    index = _jargon((("heart failure", "x"), ("dry skin", "y")), ())
+    seen = 0
+    for doc in documents:
+        for s, words in body_sentence_words(doc):
+            found = list(index.find(doc.masked, s.start, s.end))
+            seen += bool(found)
+            assert not found or index.may_occur(words), s.text
+    assert seen > 5
+
+
+def _fuzz(pieces: list[str], count: int, seed: int) -> list[str]:
+    rng = __import__("random").Random(seed)
+    seps = [" ", "  ", "\n", "", "-", ". ", " (", ")", "'", "’"]
+    return ["".join(rng.choice(pieces) + rng.choice(seps) for _ in range(rng.randint(1, 8))) for _ in range(count)]
+
+
+def test_abbreviation_search_finds_what_the_plain_pattern_and_key_find(documents):
+    import re
+
+    from healthlint.checks.plain_language import _ABBREVIATION, abbreviation_key
+
+    plain = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w'’-])")
+    pieces = ["DNA", "Ab", "ABs", "aB", "A-B", "x", "9", "_", "COVID-19", "mRNA", "K"]
+    texts = [d.masked for d in documents] + _fuzz(pieces, 3000, 1)
+    for text in texts:
+        for start in (0, len(text) // 3):
+            want = [m.span() for m in plain.finditer(text, start) if abbreviation_key(m.group())]
+            assert [m.span() for m in _ABBREVIATION.finditer(text, start) if abbreviation_key(m.group())] == want
+
+
+def _spelled_out_directly(text: str, key: str, skip: frozenset[str]) -> str | None:
+    """spelled_out as first written: every candidate word of the text, then a walk along them."""
+    import re
+
+    letters = key.lower()
+    if not letters.isalpha() or len(letters) < 2:
+        return None
+    words = [m for m in re.finditer(r"[A-Za-z][\w'’-]*", text) if m.group()[0].isupper() or m.group().lower() in skip]
+    for i, first in enumerate(words):
+        if first.group()[0].lower() != letters[0] or not first.group()[0].isupper():
+            continue
+        j, k = i + 1, 1
+        while k < len(letters) and j < len(words) and text[words[j - 1].end():words[j].start()].isspace():
+            w = words[j].group()
+            if w[0].isupper() and w[0].lower() == letters[k]:
+                k += 1
+            elif w.lower() not in skip:
+                break
+            j += 1
+        if k == len(letters):
+            return text[first.start():words[j - 1].end()]
+    return None
+
+
+def test_spelled_out_finds_what_a_walk_over_every_word_finds(documents):
+    from healthlint.checks.plain_language import _abbrev_data, spelled_out
+
+    skip = _abbrev_data(()).skip_words
+    pieces = ["Acute", "Lymph", "Leukemia", "of", "OF", "Of", "the", "on", "x", "9Km", "éL", "a-Lymph", "L", "A",
+              "ıf", "İn", "Ab_L"]
+    for text in [d.masked for d in documents[-10:]] + _fuzz(pieces, 4000, 2):
+        for key in ("AL", "ALL", "AOL", "LL", "DOT", "NIH", "GI", "A"):
+            assert spelled_out(text, key, skip) == _spelled_out_directly(text, key, skip), (text, key)
+
+
+def test_leaping_word_alternation_finds_what_a_case_blind_one_finds():
+    import re
+
+    from healthlint.checks.readability import word_start_alternation
+
+    words = load_data()["passive"]["be"] + ["kit", "so"]
+    fast = re.compile(word_start_alternation(words) + r"\s")
+    plain = re.compile(rf"(?i:\b(?:{'|'.join(sorted(map(re.escape, words), key=len, reverse=True))}))\s")
+    pieces = ["is", "IS", "ıs", "İs", "isn't", "WEREN'T", "being", "be", "this", "x-", "_", "9", "\u212ait", "ſo", "a"]
+    for text in _fuzz(pieces, 4000, 3):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def _holds_a_cue(pattern: str, cues: list[str]) -> bool:
+    """True when every match of ``pattern`` (case-blind) has a digit or one of ``cues`` in it,
+    read from the pattern's parse tree: a sequence needs one such part, a choice needs it in
+    every branch, a repeat needs at least one turn."""
+    import re
+    from re import _parser  # private, for this check only
+
+    def sequence(items) -> bool:
+        run = ""
+        for op, av in [*items, (None, None)]:
+            if op is _parser.LITERAL:
+                run += chr(av).lower()
+                continue
+            if any(cue in run for cue in cues):
+                return True
+            run = ""
+            if op is not None and part(op, av):
+                return True
+        return False
+
+    def part(op, av) -> bool:
+        if op is _parser.IN:
+            return av == [(_parser.CATEGORY, _parser.CATEGORY_DIGIT)]
+        if op is _parser.SUBPATTERN:
+            return sequence(av[-1])
+        if op is _parser.BRANCH:
+            return all(sequence(branch) for branch in av[1])
+        if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+            return av[0] >= 1 and sequence(av[2])
+        return False
+
+    return sequence(_parser.parse(pattern, re.I))
+
+
+def test_every_relative_phrasing_has_a_digit_or_a_cue():
+    risk = load_data()["relative_risk"]
+    assert not _holds_a_cue(r"\brisk\s+(?:rose|fell)\b", risk["relative_cues"])  # the check can fail
+    for pattern in risk["relative"]:
+        assert _holds_a_cue(pattern, risk["relative_cues"]), f"add this phrasing's cue to relative_cues: {pattern}"
+
+
+def test_sentences_with_a_relative_phrasing_are_all_cued(documents):
+    from healthlint.checks.plain_language import _cued, _relative_pattern
+    from healthlint.checks.readability import body_sentences
+
+    hits = 0
+    for doc in documents:
+        sentences = body_sentences(doc)
+        cued = _cued(doc, sentences)
+        for i, s in enumerate(sentences):
+            if _relative_pattern().search(doc.masked, s.start, s.end):
+                hits += 1
+                assert i in cued, s.text
+    assert hits >= 5

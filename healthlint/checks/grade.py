@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,17 +45,24 @@ def syllables(word: str) -> int:
     """
     if len(word) <= 3 and word.isupper() and word.isalpha():
         return len(word)
-    w = _NOT_LETTER.sub("", word.lower())
+    w = word.lower()
+    if not (w.isascii() and w.isalpha()):  # (a plain word skips the patterns that cannot apply)
+        w = _NOT_LETTER.sub("", w)
     if not w:
         return 0
     if w[0] == "y":
         w = "_" + w[1:]
-    w = _GLIDE_U.sub("_", w)
-    n = len(_VOWEL_GROUPS.findall(w)) + len(_HIATUS.findall(w))
-    if _SILENT_E.search(w) and not _SYLLABIC_LE.search(w) and not _SOUNDED_ENDING.search(w):
-        n -= 1
-    elif _SILENT_ED.search(w) and not _SYLLABIC_LE.search(w):
-        n -= 1
+    if "qu" in w or "gu" in w:
+        w = _GLIDE_U.sub("_", w)
+    groups = _VOWEL_GROUPS.findall(w)
+    n = len(groups)
+    if max(map(len, groups), default=0) > 1:  # every vowel pair said as two has two vowels together
+        n += len(_HIATUS.findall(w))
+    if w.endswith(("e", "es", "ed")):
+        if _SILENT_E.search(w) and not _SYLLABIC_LE.search(w) and not _SOUNDED_ENDING.search(w):
+            n -= 1
+        elif _SILENT_ED.search(w) and not _SYLLABIC_LE.search(w):
+            n -= 1
     n -= len(_INNER_SILENT_E.findall(w))
     return max(1, n)
 
@@ -75,17 +83,33 @@ class TextCounts:
         )
 
 
-def count_words(words: list[str], sentences: int = 1) -> TextCounts:
-    """Counts for a list of words making up ``sentences`` sentences.
+_POLY = 1 << 32  # added to a word's syllables when it has 3 or more, so one sum counts both
 
-    A token with no letters (a number) counts as a word of one syllable.
-    """
-    total = poly = 0
-    for word in words:
+
+class _WordCodes(dict):
+    """word -> its syllables (a number counts as one), plus ``_POLY`` for 3 or more; filled on demand."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 100_000:  # a bound for very large runs; words of one article repeat
+            self.clear()
         n = syllables(word) or 1
-        total += n
-        poly += n >= 3
-    return TextCounts(sentences, len(words), total, poly)
+        code = self[word] = n + _POLY if n >= 3 else n
+        return code
+
+
+_CODES = _WordCodes()
+
+
+def count_words(words: Iterable[str], sentences: int = 1) -> TextCounts:
+    """Counts for the words making up ``sentences`` sentences.
+
+    A token with no letters (a number) counts as a word of one syllable. Each word is looked
+    up once in a table (filled on demand), and one sum gives both totals.
+    """
+    if not isinstance(words, list):
+        words = list(words)
+    packed = sum(map(_CODES.__getitem__, words))
+    return TextCounts(sentences, len(words), packed % _POLY, packed // _POLY)
 
 
 def flesch_kincaid(c: TextCounts) -> float:

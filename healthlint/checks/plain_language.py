@@ -2,18 +2,20 @@
 
 Word lists live in ``healthlint/data/jargon.yaml`` and ``healthlint/data/readability.yaml``;
 each is read and compiled once, on first use (the jargon list into a word index, the others
-into one pattern each).
+into one pattern each). Sentences are skipped without a search when their words (found once per
+document, :func:`healthlint.checks.readability.sentence_words`) show that nothing can match.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from healthlint.checks import register
-from healthlint.checks.readability import body_sentences, load_data
+from healthlint.checks.readability import body_sentence_words, body_sentences, load_data
 from healthlint.findings import Hit
 from healthlint.patterns import literal_alternation
 from healthlint.markup import FOOTNOTE, HEADING
@@ -28,7 +30,7 @@ class _Term:
     plain: str
 
 
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # the words of Document.words, with their offsets
 
 
 class PhraseIndex:
@@ -46,6 +48,17 @@ class PhraseIndex:
                 self.by_first.setdefault(words[0], []).append((words, term))
         for candidates in self.by_first.values():
             candidates.sort(key=lambda c: len(c[0]), reverse=True)
+
+    def may_occur(self, words: list[str]) -> bool:
+        """False when ``words`` (a sentence's, as ``Document.words`` gives them) lack a word of every phrase."""
+        if not words:
+            return False
+        lowered = " ".join(words).lower().split(" ")  # as find() lower-cases them
+        if self.by_first.keys().isdisjoint(lowered):
+            return False
+        present = set(lowered)
+        return any(present.issuperset(phrase)
+                   for first in present & self.by_first.keys() for phrase, _ in self.by_first[first])
 
     def find(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, _Term]]:
         """(start, end, term) of each phrase in ``text[start:end]``, left to right, longest first."""
@@ -106,17 +119,17 @@ def _jargon(extra: tuple[tuple[str, str], ...], allow: tuple[str, ...]) -> Phras
     for term, (plain, forms) in jargon_entries(extra).items():
         if term.lower() in allowed:
             continue
+        entry = _Term(term.lower(), plain)
         for form in [*_inflections(term), *forms]:
-            terms.setdefault(" ".join(form.lower().split()), _Term(term.lower(), plain))
+            terms.setdefault(" ".join(form.lower().split()), entry)
     return PhraseIndex(terms)
 
 
 # What next to a term shows that the writer explains it: "X (plain)", "X, also called", "plain (X)".
-_EXPLAINED_AFTER = re.compile(
-    r"\s*(?:\(|[-–—:]\s|,?\s+(?:also\s+(?:called|known\s+as|named)|which\s+(?:means|is|are)|meaning|that\s+is|"
-    r"i\.e\.|means|refers\s+to|is\s+(?:a|an|the)\s+(?:medical|technical|scientific)\s+(?:term|word|name)))",
-    re.I,
-)
+_EXPLAINED_BY = (r"(?:also\s+(?:called|known\s+as|named)|which\s+(?:means|is|are)|meaning|that\s+is|"
+                 r"i\.e\.|means|refers\s+to|is\s+(?:a|an|the)\s+(?:medical|technical|scientific)\s+(?:term|word|name))")
+# Written so no run of white space can be split two ways (``\s*,?\s+`` backtracks quadratically).
+_EXPLAINED_AFTER = re.compile(rf"\s*(?:\(|[-–—:]\s|,\s+{_EXPLAINED_BY})|\s+{_EXPLAINED_BY}", re.I)
 _EXPLAINED_BEFORE = re.compile(
     r"(?:\(|\b(?:called|known\s+as|named|termed|medical\s+(?:term|word|name)\s+(?:for\s+(?:this|it)\s+)?(?:is|of)|"
     r"doctors\s+call\s+(?:this|it|that))|[-–—]|:)\s*[\"'“‘]?$",
@@ -125,7 +138,7 @@ _EXPLAINED_BEFORE = re.compile(
 _DEFINITION = re.compile(r"\s+(?:is|are)\s+(?:a|an|the|when|what|where|how)\b", re.I)
 _OR_BEFORE = re.compile(r",\s*or\s*$", re.I)
 _OR_AFTER = re.compile(r"\s*,\s*or\b", re.I)
-_SENTENCE_START = re.compile(r"^[\s\"'“‘(]*(?:the|a|an)?\s*$", re.I)
+_SENTENCE_START = re.compile(r"^[\s\"'“‘(]*(?:(?:the|a|an)\s*)?$", re.I)
 
 
 def explains(sentence_text: str, start: int, end: int, plain: str) -> bool:
@@ -155,7 +168,9 @@ def jargon(doc, rule, options, settings) -> Iterator[Hit]:
     """A medical term with an everyday alternative, at its first use if that use does not explain it."""
     jg = _jargon(_as_pairs(options["extra"]), tuple(options["allow"]))
     settled: set[str] = set()  # terms explained or already reported
-    for s in body_sentences(doc):
+    for s, words in body_sentence_words(doc):
+        if not jg.may_occur(words):
+            continue
         for start, end, term in jg.find(doc.masked, s.start, s.end):
             if term.term in settled:
                 continue
@@ -168,9 +183,12 @@ def jargon(doc, rule, options, settings) -> Iterator[Hit]:
 
 
 # -- HL406 undefined-abbreviation ---------------------------------------------------------------
-_ABBREVIATION = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w'’-])")
+# A word with two capitals or more (anything with fewer is an ordinary word to abbreviation_key).
+# It opens with the capital, and looks behind it for the start of the word, so that the search
+# can leap from capital to capital.
+_ABBREVIATION = re.compile(r"[A-Z](?<![\w'’-][A-Z])(?=[a-z0-9-]*[A-Z])[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w'’-])")
 _PAREN_AFTER = re.compile(r"\s*\(\s*([^()]{2,120}?)\s*\)")
-_STANDS_FOR = re.compile(r"\s*,?\s*(?:\(|which\s+)?(?:stands|is\s+short)\s+for\b", re.I)
+_STANDS_FOR = re.compile(r"\s*(?:,\s*)?(?:\(|which\s+)?(?:stands|is\s+short)\s+for\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -200,6 +218,14 @@ def abbreviation_key(token: str) -> str | None:
     if upper < 2 or lower >= upper:
         return None
     return core
+
+
+def _unknown_key(token: str, data: _AbbrevData) -> str | None:
+    """The abbreviation a token is, unless readers know it or it is no abbreviation."""
+    key = abbreviation_key(token)
+    if key is None or key.upper() in data.known or key in data.not_abbreviations:
+        return None
+    return key
 
 
 def long_form_match(short: str, candidate: str) -> str | None:
@@ -242,33 +268,53 @@ def _ends_with_long_form(key: str, before: str) -> bool:
     return long_form_match(key, " ".join(words)) is not None
 
 
-_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# A word here runs from the first ASCII letter of a run of word characters, apostrophes and
+# hyphens to the end of the run ("9Km" holds the word "Km").
+_NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")
 
 
 def spelled_out(text: str, key: str, skip: frozenset[str]) -> str | None:
     """Capitalised words in ``text`` whose initials spell ``key`` ("Acute Lymphoblastic Leukemia").
 
     Only words in title case, with nothing but spaces between them, are taken: lower-case
-    runs spell short keys by chance ("gets inflamed" is not what "GI" stands for).
+    runs spell short keys by chance ("gets inflamed" is not what "GI" stands for). Words in
+    ``skip`` ("of", "the") may come between them.
     """
     letters = key.lower()
     if not letters.isalpha() or len(letters) < 2:
         return None
-    words = [m for m in _WORD.finditer(text) if m.group()[0].isupper() or m.group().lower() in skip]
-    for i, first in enumerate(words):
-        if first.group()[0].lower() != letters[0] or not first.group()[0].isupper():
-            continue
-        j, k = i + 1, 1
-        while k < len(letters) and j < len(words) and text[words[j - 1].end():words[j].start()].isspace():
-            w = words[j].group()
-            if w[0].isupper() and w[0].lower() == letters[k]:
-                k += 1
-            elif w.lower() not in skip:
-                break
-            j += 1
-        if k == len(letters):
-            return text[first.start():words[j - 1].end()]
+    for first in re.finditer(re.escape(letters[0].upper()) + r"[\w'’-]*", text):
+        if _starts_word(text, first.start()):
+            end = _spelled_from(text, first.end(), letters, skip)
+            if end is not None:
+                return text[first.start():end]
     return None
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether a word starts at ``at``: no ASCII letter comes before it in its run."""
+    i = at - 1
+    while i >= 0 and (text[i].isalnum() or text[i] in "_'’-"):
+        if text[i].isascii() and text[i].isalpha():
+            return False
+        i -= 1
+    return True
+
+
+def _spelled_from(text: str, at: int, letters: str, skip: frozenset[str]) -> int | None:
+    """Where the words after ``at`` finish spelling ``letters`` (its first letter is spelled)."""
+    k = 1
+    while k < len(letters):
+        m = _NEXT_WORD.match(text, at)
+        if m is None:
+            return None
+        word = m.group(1)
+        if word[0].isupper() and word[0].lower() == letters[k]:
+            k += 1
+        elif word.lower() not in skip:
+            return None
+        at = m.end()
+    return at
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -277,8 +323,11 @@ _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 
 def _shouting(doc, block) -> bool:
     """Mostly capital letters (a heading or warning in capitals, not prose with abbreviations)."""
+    upper = len(_UPPER.findall(doc.masked, block.start, block.end))
+    if upper < 8:  # capitals are letters: 12 letters or more, over 60% capitals, make 8 or more
+        return False
     letters = len(_LETTER.findall(doc.masked, block.start, block.end))
-    return letters >= 12 and len(_UPPER.findall(doc.masked, block.start, block.end)) > 0.6 * letters
+    return letters >= 12 and upper > 0.6 * letters
 
 
 @register("undefined-abbreviation", fields={"match", "note"}, options={"known": []})
@@ -287,13 +336,19 @@ def undefined_abbreviation(doc, rule, options, settings) -> Iterator[Hit]:
     data = _abbrev_data(tuple(options["known"]))
     first_use: dict[str, tuple[int, int, str]] = {}  # key -> (start, end, token)
     defined_at: dict[str, int] = {}
+    shouting: dict[int, bool] = {}  # id(block) -> _shouting(doc, block)
     for s in doc.sentences:
-        if s.block.kind == FOOTNOTE or _shouting(doc, s.block):
+        if s.block.kind == FOOTNOTE:
             continue
-        for m in _ABBREVIATION.finditer(doc.masked, s.start, s.end):
-            key = abbreviation_key(m.group())
-            if key is None or key.upper() in data.known or key in data.not_abbreviations:
-                continue
+        found = [(m, key) for m in _ABBREVIATION.finditer(doc.masked, s.start, s.end)
+                 if (key := _unknown_key(m.group(), data))]
+        if not found:
+            continue
+        if id(s.block) not in shouting:
+            shouting[id(s.block)] = _shouting(doc, s.block)
+        if shouting[id(s.block)]:
+            continue
+        for m, key in found:
             if _defined_here(doc, m, key, data, s.start):
                 defined_at.setdefault(key, m.start())
             elif s.block.kind != HEADING:
@@ -315,22 +370,77 @@ def _note(doc, key: str, defined: int | None, data: _AbbrevData) -> str:
 
 
 # -- HL407 relative-risk-only -------------------------------------------------------------------
+def _alternatives(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
 @lru_cache(maxsize=1)
-def _risk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    r = load_data()["relative_risk"]
-    join = lambda ps: "|".join(f"(?:{p})" for p in ps)  # noqa: E731
-    return re.compile(join(r["relative"]), re.I), re.compile(join(r["absolute"]), re.I)
+def _relative_pattern() -> re.Pattern[str]:
+    return re.compile(_alternatives(load_data()["relative_risk"]["relative"]), re.I)
+
+
+@lru_cache(maxsize=1)
+def _relative_cues() -> tuple[str, ...]:
+    return tuple(c.lower() for c in load_data()["relative_risk"]["relative_cues"])
+
+
+@lru_cache(maxsize=1)
+def _absolute_pattern() -> re.Pattern[str]:
+    """The absolute numbers and baselines (compiled only for a document with a relative change)."""
+    return re.compile(_alternatives(load_data()["relative_risk"]["absolute"]), re.I)
+
+
+_DIGIT = re.compile(r"\d")
+# Letters that the case-blind search takes for i and s, and that lower() does not make so.
+_FOLD = (("İ", "i"), ("ı", "i"), ("ſ", "s"))
+
+
+def _cued(doc, sentences: list) -> set[int]:
+    """Indices of the ``sentences`` that hold a digit or a cue of a relative phrasing (see
+    ``relative_cues`` in the data file): the only ones a relative phrasing can be in."""
+    text = doc.masked
+    for odd, plain in _FOLD:
+        if odd in text:
+            text = text.replace(odd, plain)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return set(range(len(sentences)))
+    starts = [s.start for s in sentences]
+    found: set[int] = set()
+    _mark(sentences, starts, partial(_next_digit, text), found)
+    for cue in _relative_cues():
+        _mark(sentences, starts, partial(lowered.find, cue), found)
+    return found
+
+
+def _next_digit(text: str, at: int) -> int:
+    m = _DIGIT.search(text, at)
+    return m.start() if m else -1
+
+
+def _mark(sentences: list, starts: list[int], next_at: Callable[[int], int], found: set[int]) -> None:
+    """Add to ``found`` each sentence in which ``next_at(offset)`` (-1 for none) finds something
+    at or after ``offset``, asking once per such sentence."""
+    at = next_at(0)
+    while at != -1:
+        i = bisect_right(starts, at) - 1  # the sentence that starts at or before ``at``
+        if i >= 0 and at < sentences[i].end:
+            found.add(i)
+        if i + 1 >= len(starts):
+            return
+        at = next_at(starts[i + 1])
 
 
 @register("relative-risk-only", fields={"match"})
 def relative_risk_only(doc, rule, options, settings) -> Iterator[Hit]:
     """A relative change in risk with no absolute numbers or baseline in the same sentence or the next."""
-    relative, absolute = _risk_patterns()
     sentences = body_sentences(doc)
-    for i, s in enumerate(sentences):
-        m = relative.search(doc.masked, s.start, s.end)
+    for i in sorted(_cued(doc, sentences)):
+        s = sentences[i]
+        m = _relative_pattern().search(doc.masked, s.start, s.end)
         if m is None:
             continue
+        absolute = _absolute_pattern()
         window = [s, sentences[i + 1]] if i + 1 < len(sentences) else [s]
         if any(absolute.search(doc.masked, w.start, w.end) for w in window):
             continue
