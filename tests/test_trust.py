@@ -296,6 +296,25 @@ def test_disclaimer_parts_and_phrasings_are_options():
     assert hl2(text, config=settings(rules=german), select=["HL201"]) == []
 
 
+@pytest.mark.parametrize("phrasing", [
+    "ring the helpline",  # read when first used (not among the built-in phrases worked out ahead)
+    "(?:\\w+ )?ring the helpline",  # may begin with any word: the list is searched as one regex
+    "rings? (?:the|our) helpline",
+])
+def test_configured_phrasings_are_found_however_they_begin(phrasing):
+    text = "# Gout\n\nSymptoms of gout include sudden joint pain. If the pain is bad, please ring the helpline.\n"
+    assert hl2(text, select=["HL202"]) == [(1, 3, "HL202")]
+    advice = {"missing-professional-advice": {"phrasings": [phrasing]}}
+    assert hl2(text, config=settings(rules=advice), select=["HL202"]) == []
+    assert hl2(text.replace("ring", "rang"), config=settings(rules=advice), select=["HL202"]) == [(1, 3, "HL202")]
+
+
+def test_the_first_words_of_every_built_in_phrase_are_known():
+    """Each built-in list can be searched through the word index (none falls back to one regex)."""
+    for phrases in trust.builtin_phrase_lists():
+        assert phrases._union is not None, phrases.raw[:3]
+
+
 def test_unknown_disclaimer_part_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown disclaimer part 'legal'"):
         lint_text("# Acne\n\nAcne is common.\n", select=["HL201"],

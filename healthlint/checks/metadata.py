@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from healthlint.checks import register, trust_data
@@ -20,6 +21,7 @@ from healthlint.findings import Hit
 from healthlint.markup import HEADING
 
 # -- front matter: which key holds which field ------------------------------------------------------
+@lru_cache(maxsize=4096)
 def _norm(key: str) -> str:
     return re.sub(r"[-\s]+", "_", str(key).strip().lower())
 
@@ -75,7 +77,7 @@ class Metadata:
         for key in fm.data:
             keys.setdefault(_norm(key), key)
         self.fields: dict[str, Field] = {}
-        for name, aliases in lexicon().aliases.items():
+        for name, aliases in lexicon().aliases.items() if keys else ():
             for alias in (*aliases, *self.config.aliases.get(name, ())):
                 key = keys.get(_norm(alias))
                 if key is not None:
@@ -92,12 +94,12 @@ class Metadata:
         """'By Dr. A. Patel, MD' or 'Medically reviewed by ...' as a short paragraph of the text."""
         lex = lexicon()
         for b in doc.blocks:
-            if b.kind == HEADING or len(doc.words(b.start, b.end)) > 14:
+            if b.kind == HEADING:
                 continue
             text = doc.masked[b.start:b.end].strip()
             for name, regex in (("author", lex.byline), ("medically_reviewed_by", lex.reviewer_line)):
                 m = regex.match(text)
-                if m and not self.has(name):
+                if m and not self.has(name) and len(doc.words(b.start, b.end)) <= 14:
                     self.fields[name] = Field(name, None, text[m.start("name"):], b.start, b.end)
 
     def value(self, name: str) -> Any:

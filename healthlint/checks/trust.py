@@ -3,10 +3,11 @@
 HONcode, the JAMA benchmarks (authorship, attribution, disclosure, currency) and DISCERN ask a
 health article for a disclaimer, advice to see a professional, emergency guidance, sources, a
 named and qualified author and reviewer, current dates, disclosure of commercial links, and the
-harms of what it recommends. The phrase lists are data (``healthlint/data/trust.yaml``, compiled
-in :mod:`trust_data`); this module holds the checks on the text (HL201-HL204, HL211, HL212), and
-:mod:`metadata` those on the front matter (HL205-HL210). :func:`trust_summary` reports the four
-JAMA benchmarks for a document.
+harms of what it recommends. The phrase lists are data (``healthlint/data/trust.yaml``, read in
+:mod:`trust_data`, searched with :mod:`phrase_search`, which tries a phrase only where a word it
+can begin with starts); this module holds the checks on the text (HL201-HL204, HL211, HL212),
+and :mod:`metadata` those on the front matter (HL205-HL210). :func:`trust_summary` reports the
+four JAMA benchmarks for a document.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from healthlint.checks import register, trust_data
 from healthlint.checks.metadata import (
     Metadata, truthy, add_months, currency_date, metadata, months_between, people,
 )
+from healthlint.checks.phrase_search import PhraseList
 from healthlint.checks.trust_data import DISCLAIMER_PARTS, _phrases, _strings, lexicon
 from healthlint.config import ConfigError
 from healthlint.checks.trust_data import line_of as _line
@@ -31,17 +33,6 @@ from healthlint.ruletypes import document_anchor
 # -- searching the prose ------------------------------------------------------------------------
 def _prose(doc, *, footnotes: bool = True):
     return [b for b in doc.blocks if footnotes or b.kind != FOOTNOTE]
-
-
-def _search(doc, pattern: re.Pattern[str] | None, blocks) -> re.Match[str] | None:
-    """The first match of ``pattern`` in the masked text of ``blocks``."""
-    if pattern is None:
-        return None
-    for b in blocks:
-        m = pattern.search(doc.masked, b.start, b.end)
-        if m:
-            return m
-    return None
 
 
 def _join(items: list[str], word: str = "and") -> str:
@@ -63,20 +54,28 @@ def _sections(doc) -> list[list]:
     return [s for s in sections if s]
 
 
-def _advice_regex(options: dict) -> re.Pattern[str]:
+def _advice_phrases(options: dict) -> PhraseList:
     lex = lexicon()
     extra = _strings(options.get("phrasings", []), "rules.missing-professional-advice.phrasings")
-    return _phrases((*lex.advice, *lex.emergency, *extra), "rules.missing-professional-advice.phrasings")
+    return _phrases((*lex.advice, *lex.emergency, *extra), "rules.missing-professional-advice.phrasings", bool(extra))
 
 
-def _emergency_regex(options: dict) -> re.Pattern[str]:
+def _emergency_phrases(options: dict) -> PhraseList:
     what = "rules.missing-emergency-guidance.phrasings"
-    return _phrases((*lexicon().emergency, *_strings(options.get("phrasings", []), what)), what)
+    extra = _strings(options.get("phrasings", []), what)
+    return _phrases((*lexicon().emergency, *extra), what, bool(extra))
+
+
+def builtin_phrase_lists() -> list[PhraseList]:
+    """Every phrase list the trust checks search with their default options."""
+    lex = lexicon()
+    return [*(p for _, p in _part_patterns({})), _advice_phrases({}), _emergency_phrases({}), *lex.topics.values(),
+            lex.sign_phrases, lex.treatment, lex.recommend, lex.harms, lex.harms_denied, lex.disclosure]
 
 
 # -- HL201 missing-disclaimer ---------------------------------------------------------------------
-def _part_patterns(options: dict) -> list[tuple[str, re.Pattern[str]]]:
-    """(part, pattern) for each part a disclaimer must have, with the team's own phrasings."""
+def _part_patterns(options: dict) -> list[tuple[str, PhraseList]]:
+    """(part, phrases) for each part a disclaimer must have, with the team's own phrasings."""
     lex = lexicon()
     what = "rules.missing-disclaimer"
     parts = _strings(options.get("parts", list(DISCLAIMER_PARTS)), f"{what}.parts")
@@ -94,7 +93,7 @@ def _part_patterns(options: dict) -> list[tuple[str, re.Pattern[str]]]:
         elif name == "emergency":
             base += lex.emergency
         extra = _strings(phrasings.get(name, []), f"{what}.phrasings.{name}")
-        out.append((name, _phrases((*base, *extra), f"{what}.phrasings.{name}")))
+        out.append((name, _phrases((*base, *extra), f"{what}.phrasings.{name}", bool(extra))))
     return out
 
 
@@ -102,8 +101,8 @@ def disclaimer_parts(doc, options: dict | None = None) -> dict[str, int | None]:
     """For each disclaimer part, the line that says it, or None."""
     blocks = _prose(doc)
     found = {}
-    for name, pattern in _part_patterns(options or {}):
-        m = _search(doc, pattern, blocks)
+    for name, phrases in _part_patterns(options or {}):
+        m = phrases.search_blocks(doc, blocks)
         found[name] = _line(doc, m.start()) if m else None
     return found
 
@@ -137,8 +136,8 @@ def discussed_topics(doc) -> list[tuple[str, int]]:
     """(topic, first line) for symptoms, diagnosis and treatment, in the order they appear."""
     blocks = _prose(doc, footnotes=False)
     out = []
-    for name, pattern in lexicon().topics.items():
-        m = _search(doc, pattern, blocks)
+    for name, phrases in lexicon().topics.items():
+        m = phrases.search_blocks(doc, blocks)
         if m:
             out.append((m.start(), name, _line(doc, m.start())))
     return [(name, line) for _, name, line in sorted(out)]
@@ -150,13 +149,13 @@ def missing_professional_advice(doc, rule, options, settings) -> Iterator[Hit]:
     if not doc.has_prose:
         return
     topics = discussed_topics(doc)
-    if not topics or _search(doc, _advice_regex(options), _prose(doc)):
+    if not topics or _advice_phrases(options).search_blocks(doc, _prose(doc)):
         return
     start, end = document_anchor(doc)
     yield Hit(start, end, rule.message.format(topics=_join([f"{t} (line {n})" for t, n in topics])))
 
 
-missing_professional_advice.validate_options = _advice_regex
+missing_professional_advice.validate_options = _advice_phrases
 
 
 # -- HL203 missing-emergency-guidance ---------------------------------------------------------------
@@ -164,17 +163,17 @@ missing_professional_advice.validate_options = _advice_regex
 def missing_emergency_guidance(doc, rule, options, settings) -> Iterator[Hit]:
     """An emergency warning sign is mentioned and its section never says to call for help."""
     lex = lexicon()
-    action = _emergency_regex(options)
+    action = _emergency_phrases(options)
     for blocks in _sections(doc):
         blocks = [b for b in blocks if b.kind != FOOTNOTE]
-        sign = _search(doc, lex.sign_regex, blocks)
-        if sign is None or _search(doc, action, blocks):
+        sign = lex.sign_phrases.search_blocks(doc, blocks)
+        if sign is None or action.search_blocks(doc, blocks):
             continue
         group = lex.signs[int(sign.lastgroup[1:])]
         yield Hit(sign.start(), sign.end(), rule.message.format(match=" ".join(sign.group().split()), advice=group.advice))
 
 
-missing_emergency_guidance.validate_options = _emergency_regex
+missing_emergency_guidance.validate_options = _emergency_phrases
 
 
 # -- HL204 no-sources ---------------------------------------------------------------------------
@@ -211,12 +210,16 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
 
 def _urls(doc) -> list[tuple[int, int, str]]:
     """Every link target: prose links, reference definitions and HTML hrefs outside code fences."""
-    out = [(_link_start(doc.text, s.start), s.end, s.value) for s in doc.links]
-    fenced = _fenced_spans(doc.text)
-    for m in _URL_IN_TEXT.finditer(doc.text, doc.front_matter.end):
-        group = 1 if m.group(1) else 2
-        if not any(s <= m.start() < e for s, e in fenced):
-            out.append((m.start(group), m.end(group), m.group(group)))
+    text = doc.text
+    out = [(_link_start(text, s.start), s.end, s.value) for s in doc.links]
+    if "]:" in text or "href" in text.lower():  # one of them is in every match: skip the scan
+        fenced = None
+        for m in _URL_IN_TEXT.finditer(text, doc.front_matter.end):
+            group = 1 if m.group(1) else 2
+            if fenced is None:
+                fenced = _fenced_spans(text)
+            if not any(s <= m.start() < e for s, e in fenced):
+                out.append((m.start(group), m.end(group), m.group(group)))
     return sorted(set(out))
 
 
@@ -282,7 +285,7 @@ def commercial_links(doc) -> list[tuple[int, int, str, str]]:
 
 
 def has_disclosure(doc, meta: Metadata) -> bool:
-    return truthy(meta.value("disclosure")) or _search(doc, lexicon().disclosure, _prose(doc)) is not None
+    return truthy(meta.value("disclosure")) or lexicon().disclosure.search_blocks(doc, _prose(doc)) is not None
 
 
 @register("missing-disclosure", fields={"reason"})
@@ -306,8 +309,10 @@ def harms_mentioned(doc) -> bool:
     """Side effects, risks or harms named anywhere, not counting denials like "no side effects"."""
     lex = lexicon()
     for b in _prose(doc):
-        denied = [(m.start(), m.end()) for m in lex.harms_denied.finditer(doc.masked, b.start, b.end)]
-        for m in lex.harms.finditer(doc.masked, b.start, b.end):
+        denied = None
+        for m in lex.harms.finditer(doc, b.start, b.end):
+            if denied is None:
+                denied = [(d.start(), d.end()) for d in lex.harms_denied.finditer(doc, b.start, b.end)]
             if not any(s <= m.start() < e for s, e in denied):
                 return True
     return False
@@ -316,10 +321,9 @@ def harms_mentioned(doc) -> bool:
 def first_recommendation(doc):
     """(sentence, start, end of its cue) for the first sentence recommending a treatment, or None."""
     lex = lexicon()
-    for s in doc.sentences:
-        if s.block.kind in (HEADING, FOOTNOTE) or not lex.treatment.search(s.text):
-            continue
-        m = lex.recommend.search(s.text) or lex.imperative.match(s.text)
+    prose = (s for s in doc.sentences if s.block.kind not in (HEADING, FOOTNOTE))
+    for s, _ in lex.treatment.search_sentences(doc, prose):  # the sentences that name a treatment
+        m = lex.recommend.search_sentence(doc, s) or lex.imperative.match(s.text)
         if m:
             lead = len(m.group()) - len(m.group().lstrip())
             return s, s.start + m.start() + lead, s.start + m.end()
