@@ -9,6 +9,7 @@ Dermatology", "a 2020 study published in JAMA"). The named-source patterns are d
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from healthlint.datafiles import load_yaml
@@ -23,9 +24,19 @@ CITATION_MARKER = re.compile(
 
 def sentence_cites(doc, start: int, end: int) -> bool:
     """True when the text between two offsets carries a link, footnote or citation marker."""
-    if doc.links_between(start, end) or doc.footnotes_between(start, end):
+    starts = _reference_starts(doc)
+    i = bisect_left(starts, start)
+    if i < len(starts) and starts[i] < end:
         return True
     return bool(CITATION_MARKER.search(doc.text, start, end))
+
+
+def _reference_starts(doc) -> list[int]:
+    """Where the document's links and footnotes start, sorted (worked out once per document)."""
+    starts = doc.__dict__.get("_reference_starts")
+    if starts is None:
+        starts = doc.__dict__["_reference_starts"] = sorted(s.start for s in (*doc.links, *doc.footnotes))
+    return starts
 
 
 @lru_cache(maxsize=1)

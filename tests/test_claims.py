@@ -1,10 +1,15 @@
 """Claims family (HL1xx): positions, hedges, boosters, negations, attribution, contradictions."""
 
+import json
+import re
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
 
+from healthlint.checks import claims
 from healthlint.checks.claims import lexicon, read_sentence
+from healthlint.document import Document
 from healthlint.engine import lint_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -128,3 +133,114 @@ def test_seed_expectations():
     assert len(careful) <= 2
     vague = lint_text((seeds / "002_5cd2f6f01ceb6730.txt").read_text(encoding="utf-8"), path="002.txt", select=["HL105"])
     assert {f.line for f in vague} == {4}
+
+
+# -- speed work must not change results ------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+OPTIONS = [{}, {"extra-hedges": ["reportedly"], "extra-claims": ["boosts? energy", "x?"]}]
+
+
+def corpus() -> list[tuple[str, str, bool]]:
+    """The examples and seeds, and (when present) BioScope sentences as one long sectioned article."""
+    docs = []
+    for folder in (EXAMPLES, SHARED / "seeds"):
+        if folder.is_dir():
+            docs += [(p.name, p.read_bytes().decode("utf-8", "replace"), p.suffix == ".txt") for p in sorted(folder.iterdir()) if p.is_file()]
+    bioscope = SHARED / "data" / "bioscope-dev.jsonl"
+    if bioscope.is_file():
+        rows = [json.loads(line)["text"] for line in bioscope.read_text(encoding="utf-8").splitlines() if line.strip()]
+        parts = []
+        for k in range(0, min(len(rows), 900), 6):
+            if k % 30 == 0:
+                parts.append(f"# Part {k}\n")
+            parts.append(" ".join(rows[k:k + 6]) + ("\n\nIt is rare. It is common. The cause is unknown." if k % 90 == 0 else ""))
+        docs.append(("bioscope.md", "\n\n".join(parts), False))
+    return docs
+
+
+class _Message(str):
+    def format(self, *args, **fields) -> str:
+        return "|".join(f"{k}={v}" for k, v in sorted(fields.items()))
+
+
+class _Rule:
+    message = _Message()
+
+
+def findings(after: int, opts: dict) -> list:
+    claims.PREFILTER_AFTER = after
+    out = []
+    for name, text, plain in corpus():
+        for check in (claims.unhedged_claim, claims.serious_harm_claim, claims.contradiction):
+            doc = Document(name, text, plain=plain)
+            out += [(name, check.__name__, astuple(hit)) for hit in check(doc, _Rule, opts, None)]
+    return out
+
+
+@pytest.mark.parametrize("opts", OPTIONS)
+def test_prefilters_change_no_finding(monkeypatch, opts):
+    monkeypatch.setattr(claims, "PREFILTER_AFTER", claims.PREFILTER_AFTER)
+    without = findings(10**9, opts)
+    with_them = findings(0, opts)
+    assert without and with_them == without
+
+
+def test_prefilters_wait_until_enough_text_is_read(monkeypatch):
+    monkeypatch.setattr(claims, "PREFILTER_AFTER", 10**9)
+    gate = claims.Gate(lambda: claims._RARE)
+    assert gate.needles() is None
+    monkeypatch.setattr(claims, "PREFILTER_AFTER", 0)
+    assert gate.needles() is not None and " rare " in gate.needles().words
+
+
+def sentences_of_corpus() -> list[str]:
+    return [" ".join(s.text.split()) for name, text, plain in corpus() for s in Document(name, text, plain=plain).sentences]
+
+
+def test_the_checks_decide_each_sentence_as_read_sentence_does():
+    lex = lexicon()
+    for text in sentences_of_corpus():
+        reading, claim = read_sentence(lex, text), claims.unhedged_claim_in(lex, text)
+        assert reading.unhedged_claim == (claim is not None), text
+        if claim is not None:
+            assert (claim.span(), claim.lastgroup) == (reading.claim.span(), reading.claim_kind)
+
+
+def test_claims_of_the_kinds_that_can_match_are_the_claims():
+    lex = lexicon()
+    for text in sentences_of_corpus():
+        kinds = [k for k in lex.kind_gates if lex.kind_pattern(k).search(text)]
+        expected = [(m.span(), m.lastgroup) for m in lex.claims.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in claims._claims_of(lex, text, kinds)] == expected, text
+
+
+def test_clause_before_is_the_words_before_a_position():
+    words_before = {4: re.compile(r"(?:\S+\s+){0,4}$"), 7: re.compile(r"(?:\S+\s+){0,7}$")}
+    for text in sentences_of_corpus()[:150] + ["a, b;c: d", " x", ",,, ; ;", ""]:
+        text = " ".join(text.split())
+        for start in range(len(text) + 1):
+            for span, words in ((60, 4), (90, 7)):
+                window = words_before[words].search(text, max(0, start - span), start)
+                assert claims._clause_before(text, start, span, words) == re.split(r"[,;:]", window.group())[-1]
+
+
+def test_facts_take_their_subject_from_the_sentences_before():
+    text = ("# Milia\n\nMilia syndrome is a rare skin disorder. It affects the face.\n\nThe condition is common in babies.\n\n"
+            "# Causes\n\nIt is caused by a gene. Lichen planus is rare.\n\nThis disorder is common, and it is caused by stress.\n")
+    facts = list(claims._facts(Document("a.md", text)))
+    assert [(f.kind, f.value, f.subject) for f in facts] == [
+        ("rarity", "rare", "milia syndrome"), ("rarity", "common", "milia syndrome"),
+        ("cause", "a gene", ""), ("rarity", "rare", "lichen planus"),
+        ("rarity", "common", "lichen planus"), ("cause", "stress", "lichen planus"),
+    ]
+
+
+def test_facts_are_the_same_read_in_full_or_from_the_candidates(monkeypatch):
+    monkeypatch.setattr(claims, "PREFILTER_AFTER", 0)
+    for name, text, plain in corpus():
+        fast = [astuple(f) for f in claims._facts(Document(name, text, plain=plain))]
+        monkeypatch.setattr(claims, "PREFILTER_AFTER", 10**9)
+        slow = [astuple(f) for f in claims._facts(Document(name, text, plain=plain))]
+        monkeypatch.setattr(claims, "PREFILTER_AFTER", 0)
+        assert fast == slow, name
