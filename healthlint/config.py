@@ -2,11 +2,15 @@
 
 Looked for, walking up from the working folder: ``.healthlint.yaml`` (or ``.yml``), else a
 ``pyproject.toml`` with a ``[tool.healthlint]`` table. ``--config FILE`` overrides the search.
-Unknown keys and wrong types are errors that name the key: a typo must not silently do nothing.
+Unknown keys and wrong types are errors that name the key (and, in a YAML file, its line): a
+typo must not silently do nothing. The YAML is read by :mod:`healthlint.yamlsafe`, so a config
+over 1 MB, or with an anchor bomb or recursive alias, is an error rather than a hang.
 """
 
 from __future__ import annotations
 
+import difflib
+import reprlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from healthlint import yamlsafe
 from healthlint.findings import SEVERITIES
 
 CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
@@ -26,6 +31,7 @@ KEYS = {
     "extend-rules": "paths of the team's own YAML rule packs",
     "rules": "per-rule options: severity and the rule's own settings",
     "max-file-size": "largest file to lint, in megabytes",
+    "regex-timeout": "seconds a team rule's patterns may take per document (per MB of text for larger files)",
     "vocabulary": "the team's own condition names: accept (allowed) and reject (banned)",
     "front-matter": "the front-matter key names your site uses, and which are required",
 }
@@ -47,6 +53,7 @@ class Settings:
     extend_rules: list[Path] = field(default_factory=list)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size_mb: float = 50.0
+    regex_timeout: float = 2.0  # team rules' pattern time limit per document (healthlint.safe_regex)
     vocabulary: dict[str, Any] = field(default_factory=dict)  # see parse_vocabulary
     front_matter: dict[str, Any] = field(default_factory=dict)  # see parse_front_matter
     base: Path = field(default_factory=Path.cwd)  # globs are relative to this folder
@@ -86,39 +93,57 @@ def load_settings(explicit: str | None = None, cwd: Path | None = None) -> Setti
     cwd = cwd or Path.cwd()
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"{explicit}: config file not found")
+        if not path.is_file():  # a folder, or a FIFO that would wait for a writer
+            raise ConfigError(f"{explicit}: not a file (give the path of a .healthlint.yaml or pyproject.toml)")
     else:
         path = find_config(cwd)
     if path is None:
         return Settings(base=cwd)
-    data = _read(path)
-    return parse_settings(data, path)
+    data, lines = _read(path)
+    return parse_settings(data, path, lines)
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> tuple[dict, dict[str, int]]:
+    """The config mapping, and the 1-based line of each top-level key (YAML only)."""
     if path.name == "pyproject.toml":
         table = _pyproject_table(path)
         if table is None:
             raise ConfigError(f"{path}: no [tool.healthlint] table")
         if "__invalid__" in table:
             raise ConfigError(f"{path}: [tool.healthlint] must be a table")
-        return table
+        return table, {}
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read: byte 0x{exc.object[exc.start]:02x} at byte offset {exc.start} "
+                          "is not valid UTF-8 (save the file as UTF-8)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data, node = yamlsafe.load_with_node(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+        raise ConfigError(_yaml_message(path, exc)) from None
     if data is None:
-        return {}
+        return {}, {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
-    return data
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return data, lines
+
+
+def _yaml_message(path: Path, exc: yaml.YAMLError) -> str:
+    """One line for a YAML error: file, line, and what is wrong."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}" if mark else str(path)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    if problem == "but found another document":
+        problem = "a second YAML document (after a '---' line); a config is one document"
+    elif context and str(context).startswith("found duplicate anchor"):
+        problem = f"{str(context).split(';')[0]} (each &name may be defined once)"
+    return f"{where}: invalid YAML: {problem}"
 
 
 # Front-matter fields healthlint reads (DESIGN.md section 4), and those 'require' may name.
@@ -127,9 +152,9 @@ FRONT_MATTER_FIELDS = ("title", "author", "credentials", "medically_reviewed_by"
 REQUIRABLE_FIELDS = ("author", "credentials", "medically_reviewed_by", "date_published", "last_reviewed", "disclosure")
 
 
-def parse_front_matter(value: Any, path: Path) -> dict[str, Any]:
+def parse_front_matter(value: Any, path: Path, line: int | None = None) -> dict[str, Any]:
     """Validate ``front-matter:``: {aliases: {field: [names]}, require: [fields], stale-after-months: N}."""
-    where = f"{path}: 'front-matter"
+    where = f"{path}{f':{line}' if line else ''}: 'front-matter"
     if not isinstance(value, dict):
         raise ConfigError(f"{where}' must be a mapping")
     unknown = set(value) - {"aliases", "require", "stale-after-months"}
@@ -161,14 +186,14 @@ def parse_front_matter(value: Any, path: Path) -> dict[str, Any]:
     return out
 
 
-def parse_vocabulary(value: Any, path: Path) -> dict[str, Any]:
+def parse_vocabulary(value: Any, path: Path, line: int | None = None) -> dict[str, Any]:
     """Validate ``vocabulary:`` -> {"accept": [names], "reject": {name: preferred or None}}.
 
     ``accept`` is a list of names or the path of a file (one name a line); ``reject`` is a list
     of names, a mapping of name to preferred form (or null), or a file ("name | preferred" lines).
     File paths are relative to the config file; '#' starts a comment in a file.
     """
-    where = f"{path}: 'vocabulary"
+    where = f"{path}{f':{line}' if line else ''}: 'vocabulary"
     if not isinstance(value, dict):
         raise ConfigError(f"{where}' must be a mapping with 'accept' and/or 'reject'")
     unknown = set(value) - {"accept", "reject"}
@@ -195,6 +220,8 @@ def parse_vocabulary(value: Any, path: Path) -> dict[str, Any]:
 
 
 def _vocabulary_file(file: Path, where: str) -> list[str]:
+    if file.exists() and not file.is_file():  # a folder, or a FIFO that would wait for a writer
+        raise ConfigError(f"{where}: {file} is not a file (give the path of a text file, one name a line)")
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -211,19 +238,36 @@ def _vocabulary_entry(entry: Any, key: str, where: str) -> tuple[str, str | None
     elif isinstance(entry, str):
         name, _, preferred = entry.partition("|") if key == "reject" else (entry, "", "")
     else:
-        raise ConfigError(f"{where}: each entry must be a name{' or name: preferred form' if key == 'reject' else ''}, not {entry!r}")
+        raise ConfigError(f"{where}: each entry must be a name{' or name: preferred form' if key == 'reject' else ''}, not {_short_repr(entry)}")
     name, preferred = str(name).strip(), (preferred or "").strip() or None
     if not name:
         raise ConfigError(f"{where}: an entry has an empty name")
     return name, preferred
 
 
-def parse_settings(data: dict, path: Path) -> Settings:
-    """Validate a config mapping and merge it over the defaults."""
+def _short_repr(value: Any) -> str:
+    """``repr`` cut short, for a value quoted in a one-line error (it may be a large nested list)."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, 40, 40
+    return short.repr(value)
+
+
+def parse_settings(data: dict, path: Path, lines: dict[str, int] | None = None) -> Settings:
+    """Validate a config mapping and merge it over the defaults.
+
+    ``lines`` gives the line of each top-level key, so that errors can name it.
+    """
+    lines = lines or {}
+
+    def at(key: str) -> str:
+        return f"{path}:{lines[key]}" if key in lines else str(path)
+
     unknown = [k for k in data if k not in KEYS]
     if unknown:
-        known = ", ".join(sorted(KEYS))
-        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known keys: {known})")
+        key = str(unknown[0])
+        close = difflib.get_close_matches(key, KEYS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ConfigError(f"{at(key)}: unknown key '{key}' ({hint}known keys: {', '.join(sorted(KEYS))})")
     base = path.parent.resolve()
     s = Settings(base=base, source=path)
 
@@ -232,7 +276,7 @@ def parse_settings(data: dict, path: Path) -> Settings:
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: '{key}' must be a list of strings")
+            raise ConfigError(f"{at(key)}: '{key}' must be a list of strings")
         return value
 
     if "select" in data:
@@ -243,37 +287,53 @@ def parse_settings(data: dict, path: Path) -> Settings:
         s.exclude = strings("exclude")
     if "fail-on" in data:
         if data["fail-on"] not in SEVERITIES:
-            raise ConfigError(f"{path}: 'fail-on' must be one of {', '.join(SEVERITIES)}")
+            raise ConfigError(f"{at('fail-on')}: 'fail-on' must be one of {', '.join(SEVERITIES)}")
         s.fail_on = data["fail-on"]
     if "extend-rules" in data:
-        s.extend_rules = [(base / p) for p in strings("extend-rules")]
+        s.extend_rules = [_rule_pack(base, p, at("extend-rules")) for p in strings("extend-rules")]
     if "max-file-size" in data:
-        size = data["max-file-size"]
-        if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
-            raise ConfigError(f"{path}: 'max-file-size' must be a positive number of megabytes")
-        s.max_file_size_mb = float(size)
+        s.max_file_size_mb = _positive_number(data["max-file-size"], at("max-file-size"), "'max-file-size' must be a positive number of megabytes")
+    if "regex-timeout" in data:
+        s.regex_timeout = _positive_number(data["regex-timeout"], at("regex-timeout"), "'regex-timeout' must be a positive number of seconds")
     if "per-file-ignores" in data:
         pfi = data["per-file-ignores"]
         if not isinstance(pfi, dict):
-            raise ConfigError(f"{path}: 'per-file-ignores' must map globs to lists of codes")
+            raise ConfigError(f"{at('per-file-ignores')}: 'per-file-ignores' must map globs to lists of codes")
         for glob, codes in pfi.items():
             if isinstance(codes, str):
                 codes = [c.strip() for c in codes.split(",") if c.strip()]
             if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-                raise ConfigError(f"{path}: 'per-file-ignores' entry '{glob}' must be a list of codes")
+                raise ConfigError(f"{at('per-file-ignores')}: 'per-file-ignores' entry '{glob}' must be a list of codes")
             s.per_file_ignores[str(glob)] = codes
-    for key, attr in (("vocabulary", "vocabulary"), ("front-matter", "front_matter")):
-        if key in data:
-            if not isinstance(data[key], dict):
-                raise ConfigError(f"{path}: '{key}' must be a mapping")
-            setattr(s, attr, dict(data[key]))
+    for key in ("vocabulary", "front-matter"):
+        if key in data and not isinstance(data[key], dict):
+            raise ConfigError(f"{at(key)}: '{key}' must be a mapping")
     if "front-matter" in data:
-        s.front_matter = parse_front_matter(data["front-matter"], path)
+        s.front_matter = parse_front_matter(data["front-matter"], path, lines.get("front-matter"))
     if "vocabulary" in data:
-        s.vocabulary = parse_vocabulary(data["vocabulary"], path)
+        s.vocabulary = parse_vocabulary(data["vocabulary"], path, lines.get("vocabulary"))
     if "rules" in data:
         opts = data["rules"]
         if not isinstance(opts, dict) or not all(isinstance(v, dict) for v in opts.values()):
-            raise ConfigError(f"{path}: 'rules' must map rule codes or names to their options")
+            raise ConfigError(f"{at('rules')}: 'rules' must map rule codes or names to their options")
         s.rule_options = {str(k): dict(v) for k, v in opts.items()}
     return s
+
+
+def _rule_pack(base: Path, name: str, where: str) -> Path:
+    """The path of an ``extend-rules`` pack, relative to the config's folder.
+
+    A missing pack is reported when the packs load; a folder or a FIFO (which would wait for a
+    writer) is refused here.
+    """
+    path = base / name
+    if path.exists() and not path.is_file():
+        raise ConfigError(f"{where}: 'extend-rules' names {name}, which is not a file (name each pack's YAML file)")
+    return path
+
+
+def _positive_number(value: Any, where: str, problem: str) -> float:
+    """A finite positive number from the config, else a :class:`ConfigError` at ``where``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+        raise ConfigError(f"{where}: {problem}")
+    return float(value)

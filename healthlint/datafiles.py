@@ -20,9 +20,13 @@ def data_path(name: str) -> Path:
 def load_yaml(name: str) -> Any:
     """A YAML data file of ``healthlint/data``, parsed once (with the C loader when available).
 
-    yaml is imported here, not at the top, so that scripts/build_vocabulary.py can use
-    :func:`data_path` in a build environment without it.
+    These files ship with healthlint, so they skip :func:`healthlint.yamlsafe.check_limits`
+    (a few milliseconds at start-up); YAML that users write always goes through it. yaml is
+    imported here, not at the top, so that scripts/build_vocabulary.py can use :func:`data_path`
+    in a build environment without it.
     """
     import yaml
 
-    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from healthlint.yamlsafe import FAST_LOADER
+
+    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=FAST_LOADER)

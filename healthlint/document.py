@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from healthlint import markup, sentences
+from healthlint import markup, sentences, yamlsafe
 from healthlint.markup import HEADING, Block, Span
 
 PLAIN_SUFFIXES = frozenset({".txt", ".text"})
@@ -146,10 +146,28 @@ class Document:
         return _WORD.findall(self.masked, start, end)
 
     def links_between(self, start: int, end: int) -> list[Span]:
-        return [s for s in self.links if start <= s.start < end]
+        """The links that start between two offsets (a binary search: rules ask once per sentence)."""
+        starts = self._link_starts
+        return self.links[bisect_left(starts, start):bisect_left(starts, end)]
 
     def footnotes_between(self, start: int, end: int) -> list[Span]:
-        return [s for s in self.footnotes if start <= s.start < end]
+        """The footnote references that start between two offsets."""
+        starts = self._footnote_starts
+        return self.footnotes[bisect_left(starts, start):bisect_left(starts, end)]
+
+    @cached_property
+    def _link_starts(self) -> list[int]:
+        return _sorted_starts(self.links)
+
+    @cached_property
+    def _footnote_starts(self) -> list[int]:
+        return _sorted_starts(self.footnotes)
+
+
+def _sorted_starts(spans: list[Span]) -> list[int]:
+    """The start offsets of ``spans``, which are sorted by start in place first (stably)."""
+    spans.sort(key=lambda span: span.start)
+    return [span.start for span in spans]
 
 
 def _line_starts(text: str) -> list[int]:
@@ -204,25 +222,24 @@ def _read_front_matter(text: str, starts: list[int], problems: list[InputProblem
         problems.append(InputProblem("front-matter", 0, 3, "front matter must be a mapping of keys to values"))
         return fm
     fm.data = {str(k): v for k, v in data.items()}
-    fm.key_offsets = {key: starts[1 + line] + column for key, (line, column) in keys.items()}
+    fm.key_offsets = {key: first_nl + index for key, index in keys.items()}
     return fm
 
 
-def _load_yaml(body: str) -> tuple[Any, dict[str, tuple[int, int]]]:
-    """The YAML data, and the (line, column) in ``body`` of each top-level key, from one parse."""
+def _load_yaml(body: str) -> tuple[Any, dict[str, int]]:
+    """The YAML data, and the offset in ``body`` of each top-level key, from one parse.
+
+    Offsets, not lines: YAML also breaks lines at a lone CR, U+0085, U+2028 and U+2029, which are
+    not line breaks in the file.
+    """
     if not body.strip():
         return {}, {}
-    loader = _SafeLoader(body)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    keys: dict[str, tuple[int, int]] = {}
+    data, node = yamlsafe.load_with_node(body, _SafeLoader)  # bounded: no anchor bombs, no deep nesting
+    keys: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                keys.setdefault(str(key_node.value), (key_node.start_mark.line, key_node.start_mark.column))
+                keys.setdefault(str(key_node.value), key_node.start_mark.index)
     return data, keys
 
 

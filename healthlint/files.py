@@ -3,10 +3,18 @@
 Folders are walked recursively in a stable (sorted) order, skipping hidden folders and files,
 ``node_modules`` and the config's ``exclude`` globs. Reading never raises into the caller: a file
 that cannot be used comes back as an :class:`InputError` (exit 2), a binary file as a note.
+
+Only regular files are read, and nothing waits on one: a named pipe (FIFO), device or socket
+named on the command line is an error, and one met while walking a folder (with a Markdown or
+text suffix) is skipped with a note (:class:`Skipped`), as is a broken symbolic link. Files are
+opened with ``O_NONBLOCK`` and checked again once open, so a file swapped for a FIFO between
+the check and the open cannot block the run. Symbolic links to folders are followed once each
+(a loop is walked no further). Nothing is ever written to an input file.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
@@ -18,10 +26,22 @@ from healthlint.document import LINT_SUFFIXES, PLAIN_SUFFIXES, Document, InputPr
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# Read-only; O_NONBLOCK so that opening a FIFO never waits for a writer; no controlling terminal.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 class InputError(Exception):
     """A path that cannot be linted: the message names it and says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A path met while walking a folder that is not linted (a FIFO, a broken link); a note, not an error."""
+
+    note: str
+
+    def __str__(self) -> str:
+        return self.note
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +53,9 @@ class Source:
     explicit: bool = False
 
 
-def discover(paths: Iterable[str], exclude: list[str], base: Path, force_exclude: bool = False) -> Iterator[Source | InputError]:
-    """Yield each file to lint, or an error for a path that does not exist.
+def discover(paths: Iterable[str], exclude: list[str], base: Path,
+             force_exclude: bool = False) -> Iterator[Source | InputError | Skipped]:
+    """Yield each file to lint, an error for a path that does not exist, or a note for a skipped one.
 
     Explicitly named files are linted whatever their suffix (unless ``force_exclude`` and an
     exclude glob matches); folders yield only Markdown and text files.
@@ -54,7 +75,7 @@ def discover(paths: Iterable[str], exclude: list[str], base: Path, force_exclude
             yield Source(p, _display(p), explicit=True)
 
 
-def _walk(root: Path, exclude: list[str], base: Path) -> Iterator[Source | InputError]:
+def _walk(root: Path, exclude: list[str], base: Path) -> Iterator[Source | InputError | Skipped]:
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
@@ -78,14 +99,43 @@ def _walk(root: Path, exclude: list[str], base: Path) -> Iterator[Source | Input
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
-            except OSError:
-                continue
+            except OSError:  # a symbolic link loop: not a folder, and noted below if it looks like a file
+                is_dir = is_file = False
             if is_dir:
                 if entry.name not in SKIP_DIRS:
                     subfolders.append(path)
-            elif is_file and path.suffix.lower() in LINT_SUFFIXES:
-                yield Source(path, _display(path))
+            elif path.suffix.lower() in LINT_SUFFIXES:
+                yield Source(path, _display(path)) if is_file else Skipped(f"{_display(path)}: skipped, {_not_a_file(entry)}")
         stack.extend(reversed(subfolders))
+
+
+def _not_a_file(entry: os.DirEntry) -> str:
+    """What a folder entry that is neither a file nor a folder is, for a note."""
+    try:
+        kind = _special_kind(entry.stat().st_mode)
+        return f"{kind}, not a file" if kind else "it changed while the folder was being read"
+    except OSError as exc:
+        return _link_problem(Path(entry.path), exc) if entry.is_symlink() else f"cannot read: {exc.strerror or exc}"
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a stat mode is when it is not a regular file ("a named pipe (FIFO)"), else None."""
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _link_problem(path: Path, exc: OSError) -> str:
+    """Why a symbolic link cannot be followed: a loop, or a missing target."""
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop (the link leads back to itself)"
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return f"a broken symbolic link (it points to {target}, which does not exist)"
 
 
 def _display(path: Path) -> str:
@@ -124,10 +174,16 @@ def read_source(source: Source, stdin_bytes: bytes | None = None, max_bytes: int
 
     Raises :class:`InputError` when the file cannot be used at all.
     """
-    if source.path is None:
-        data = stdin_bytes or b""
-    else:
-        data = _read_bytes(source, max_bytes)
+    return parse_source(source, source_bytes(source, stdin_bytes, max_bytes))
+
+
+def source_bytes(source: Source, stdin_bytes: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a source (``stdin_bytes`` when it is stdin); raises :class:`InputError`."""
+    return (stdin_bytes or b"") if source.path is None else _read_bytes(source, max_bytes)
+
+
+def parse_source(source: Source, data: bytes) -> Document | str:
+    """Parse bytes read by :func:`source_bytes`: the document, or a note (str) for a binary file."""
     if b"\x00" in data[:8192]:
         return f"{source.display}: skipped, looks like a binary file"
     text, problems = decode(data)
@@ -136,29 +192,42 @@ def read_source(source: Source, stdin_bytes: bytes | None = None, max_bytes: int
 
 
 def _read_bytes(source: Source, max_bytes: int) -> bytes:
+    """A regular file's bytes. Special files are refused before they are opened, and again once
+    open (a FIFO swapped in after the first check opens without waiting, and is refused)."""
     path = source.path
     assert path is not None
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{source.display}: not a regular file")
-        if st.st_size > max_bytes:
-            raise InputError(
-                f"{source.display}: {st.st_size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit "
-                "(raise max-file-size in the config to lint it)"
-            )
-        with path.open("rb") as fh:
-            return fh.read(max_bytes + 1)
+        _check_regular(source, path.stat().st_mode, 0, max_bytes)
+        with os.fdopen(os.open(path, _OPEN_FLAGS), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            _check_regular(source, st.st_mode, st.st_size, max_bytes)
+            data = fh.read(max_bytes + 1)
     except InputError:
         raise
-    except IsADirectoryError:
-        raise InputError(f"{source.display}: is a folder") from None
-    except FileNotFoundError:
-        raise InputError(f"{source.display}: no such file (was it deleted during the run?)") from None
+    except FileNotFoundError as exc:
+        problem = _link_problem(path, exc) if path.is_symlink() else "no such file (was it deleted during the run?)"
+        raise InputError(f"{source.display}: {problem}") from None
     except PermissionError:
         raise InputError(f"{source.display}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{source.display}: cannot read: {exc.strerror or exc}") from None
+        problem = _link_problem(path, exc) if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror or exc}"
+        raise InputError(f"{source.display}: {problem}") from None
+    _check_regular(source, stat.S_IFREG, len(data), max_bytes)  # it may have grown since fstat
+    return data
+
+
+def _check_regular(source: Source, mode: int, size: int, max_bytes: int) -> None:
+    """Raise :class:`InputError` unless ``mode`` is a regular file of at most ``max_bytes``."""
+    kind = _special_kind(mode)
+    if kind == "a folder":
+        raise InputError(f"{source.display}: is a folder")
+    if kind:
+        raise InputError(f"{source.display}: {kind}, not a file (healthlint reads regular files; use '-' for standard input)")
+    if size > max_bytes:
+        raise InputError(
+            f"{source.display}: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit "
+            "(raise max-file-size in the config to lint it)"
+        )
 
 
 def decode(data: bytes) -> tuple[str, list[InputProblem]]:
