@@ -89,7 +89,7 @@ class _Masker:
     def mask(self, text: str, offset: int) -> str:
         """Return ``text`` (which starts at ``offset`` in the file) with its inline non-prose blanked."""
         if self.markdown and "`" in text:
-            text = _CODE_SPAN.sub(_blank_match, text)
+            text = mask_code_spans(text)
         if "<!--" in text:
             text = self.comments(text, offset)
         if self.markdown:
@@ -105,7 +105,7 @@ class _Masker:
                     text = _SHORTCUT_REF.sub(lambda m: self._shortcut(m, offset), text)
         text = _BARE_URL.sub(lambda m: self._link(m, offset, 0), text)
         if "@" in text:
-            text = _EMAIL.sub(_blank_match, text)
+            text = mask_emails(text)
         if self.markdown:
             text = _ENTITY.sub(_blank_match, text)
             text = _MARKERS.sub(_blank_match, text)
@@ -152,6 +152,76 @@ class _Masker:
 
 def _blank_match(m: re.Match[str]) -> str:
     return blank(m.group())
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def mask_code_spans(text: str) -> str:
+    """Blank each code span: a run of backticks, up to the next run of the same length.
+
+    The same result as ``_CODE_SPAN.sub``, in linear time: the regex searches onwards from every
+    opening that has no closing run (quadratic in a long line of unmatched backticks); here the
+    next run of each length is looked up.
+    """
+    runs = [m.span() for m in _BACKTICKS.finditer(text)]
+    following: list[int | None] = [None] * len(runs)  # the next run of the same length
+    latest: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        following[i] = latest.get(length)
+        latest[length] = i
+    out: list[str] = []
+    pos = i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1  # no closing run: these backticks are text
+            continue
+        start, end = runs[i][0], runs[j][1]
+        out += (text[pos:start], blank(text[start:end]))
+        pos, i = end, j + 1
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_WORD_BOUNDARY = re.compile(r"\b")
+
+
+def mask_emails(text: str) -> str:
+    """Blank the e-mail addresses in ``text``: the same result as ``_EMAIL.sub``, in linear time.
+
+    The regex alone tries every word boundary of a long run such as "a.b.c.d..." and scans it to
+    its end each time (minutes on a 100 KB line without spaces). An address needs an "@", so
+    each "@" is visited once: its local part is the run of ``[\\w.+-]`` before it, which can
+    only match from the run's first word boundary.
+    """
+    out: list[str] = []
+    pos = 0  # where the last address ended: matching resumes there
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > pos and _local_char(text[start - 1]):
+            start -= 1
+        first = _WORD_BOUNDARY.search(text, start, at) if start < at else None
+        m = _EMAIL.match(text, first.start()) if first is not None and first.start() < at else None
+        if m is None:
+            at = text.find("@", at + 1)
+            continue
+        out += (text[pos:m.start()], blank(m.group()))
+        pos = m.end()
+        at = text.find("@", pos)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _local_char(c: str) -> bool:
+    """``[\\w.+-]``: a character of an address's local part (``\\w`` is ``str.isalnum`` or "_")."""
+    return c.isalnum() or c in "_.+-"
 
 
 def mask_raw_elements(text: str) -> str:

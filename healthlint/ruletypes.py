@@ -10,6 +10,10 @@ then only reads documents. Types:
 - ``metric``: a numeric property of a sentence, paragraph or document against a threshold.
 - ``consistency``: use one of two forms throughout.
 - ``check``: a Python check registered in :mod:`healthlint.checks` (for real logic).
+
+A team's own packs are user input: a rule type built with a :class:`~healthlint.safe_regex.Budget`
+compiles its patterns with the ``regex`` module under that time budget, and refuses patterns
+that nest repeats (see :mod:`healthlint.safe_regex`). Built-in packs use the faster stdlib ``re``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from healthlint.findings import SEVERITIES, Hit
 from healthlint.markup import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, HTML
 from healthlint.patterns import flexible_spaces, literal_body, literal_pattern
 from healthlint.rules import message_fields
+from healthlint.safe_regex import ADVICE, Budget, compile_limited, nested_repeat
 
 SCOPES = {
     "prose": lambda b: b.kind != FOOTNOTE,
@@ -73,11 +78,34 @@ class _Options:
         return value
 
 
-def compile_pattern(source: str, flags: int, what: str) -> re.Pattern[str]:
+def compile_pattern(source: str, flags: int, what: str, budget: Budget | None = None, label: str | None = None):
+    """Compile a pack's pattern: with ``re``, or for a team pack (``budget`` given) time-limited.
+
+    ``label`` is the pack author's pattern, named if it runs out of time.
+    """
     try:
-        return re.compile(flexible_spaces(source), flags)
+        if budget is None:
+            return re.compile(flexible_spaces(source), flags)
+        return compile_limited(flexible_spaces(source), flags, budget, label)
     except re.error as exc:
         raise RuleDefinitionError(f"{what} does not compile: {exc} in {source!r}") from None
+
+
+def screen_pattern(source: str, flags: int, what: str) -> None:
+    """Refuse a team pattern that backtracks catastrophically (see :func:`nested_repeat`)."""
+    if nested_repeat(flexible_spaces(source), flags):
+        raise RuleDefinitionError(
+            f"{what} '{source}' repeats a part that can match the same text in several ways, so it can hang on "
+            f"some text ({ADVICE}); rewrite it so each part matches one way, e.g. (\\w+\\s?)+ as \\w+(?:\\s\\w+)*"
+        )
+
+
+def compile_team_pattern(source: str, flags: int, what: str, budget: Budget | None):
+    """:func:`compile_pattern` for one pattern as a pack author wrote it: screened if from a team pack."""
+    compiled = compile_pattern(source, flags, what, budget, source)
+    if budget is not None:
+        screen_pattern(source, flags, what)
+    return compiled
 
 
 def _normal(text: str) -> str:
@@ -91,7 +119,8 @@ class TermMatcher:
     severity or suggestion.
     """
 
-    def __init__(self, tokens: list[Any], patterns: list[Any], ignorecase: bool, what: str = "pattern") -> None:
+    def __init__(self, tokens: list[Any], patterns: list[Any], ignorecase: bool, what: str = "pattern",
+                 budget: Budget | None = None) -> None:
         self.flags = re.IGNORECASE if ignorecase else 0
         self.ignorecase = ignorecase
         self.literal: dict[str, dict] = {}
@@ -103,7 +132,7 @@ class TermMatcher:
             self.literal[self._key(data["token"])] = data
         for entry in patterns:
             data = _entry(entry, "pattern")
-            compiled = compile_pattern(data["pattern"], self.flags, what)
+            compiled = compile_team_pattern(data["pattern"], self.flags, what, budget)
             if compiled.match(""):
                 raise RuleDefinitionError(f"{what} {data['pattern']!r} matches empty text")
             self.regexes.append((compiled, data))
@@ -117,7 +146,8 @@ class TermMatcher:
             parts.append(rf"(?<![\w-])(?=[{re.escape(firsts)}])(?:" + "|".join(sorted(bodies, key=len, reverse=True)) + r")(?![\w-])")
         if sources:
             parts.append(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)")
-        self.regex = compile_pattern("|".join(parts), self.flags, what) if parts else None
+        label = self.regexes[0][1]["pattern"] if len(self.regexes) == 1 else None  # the one that can be slow
+        self.regex = compile_pattern("|".join(parts), self.flags, what, budget, label) if parts else None
 
     def _key(self, text: str) -> str:
         return _normal(text) if self.ignorecase else " ".join(text.split())
@@ -176,9 +206,10 @@ class RuleType:
     fields: set[str] = set()  # placeholders a message may use
     tunables: dict[str, Any] = {}
 
-    def __init__(self, options: Mapping[str, Any], name: str) -> None:
+    def __init__(self, options: Mapping[str, Any], name: str, budget: Budget | None = None) -> None:
         self.name = name
         self.opts = _Options(options, self.keys)
+        self.budget = budget  # a team rule's time for matching, per document; None: built-in, stdlib re
 
     def validate_message(self, template: str) -> None:
         try:
@@ -201,54 +232,93 @@ class _TermRule(RuleType):
 
     keys = {"tokens", "patterns", "exceptions", "ignorecase", "scope", "skip-if-sourced", "skip-if-sentence-matches"}
 
-    def __init__(self, options: Mapping[str, Any], name: str) -> None:
-        super().__init__(options, name)
+    def __init__(self, options: Mapping[str, Any], name: str, budget: Budget | None = None) -> None:
+        super().__init__(options, name, budget)
         o = self.opts
         self.terms = self._terms(o, o.get("ignorecase", bool, True))
         if not self.terms:
             raise RuleDefinitionError("needs 'tokens' or 'patterns' to look for")
-        exceptions = [literal_pattern(e) if not _looks_like_regex(e) else e for e in o.strings("exceptions")]
-        self.exceptions = compile_pattern("|".join(f"(?:{e})" for e in exceptions), self.terms.flags, "exception") if exceptions else None
+        regexes = [e for e in o.strings("exceptions") if _looks_like_regex(e)]
+        exceptions = [e if _looks_like_regex(e) else literal_pattern(e) for e in o.strings("exceptions")]
+        self.exceptions = self._alternation(exceptions, regexes, self.terms.flags, "exception")
         skips = o.strings("skip-if-sentence-matches")
-        self.sentence_skip = compile_pattern("|".join(f"(?:{p})" for p in skips), re.IGNORECASE, "skip-if-sentence-matches pattern") if skips else None
+        self.sentence_skip = self._alternation(skips, skips, re.IGNORECASE, "skip-if-sentence-matches pattern")
         self.skip_if_sourced = o.get("skip-if-sourced", bool, False)
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
 
     def _terms(self, o: _Options, ignorecase: bool) -> TermMatcher:
-        return TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), ignorecase)
+        return TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), ignorecase, budget=self.budget)
+
+    def _alternation(self, sources: list[str], regexes: list[str], flags: int, what: str):
+        """One pattern for a list of patterns; a team pack's regexes (of ``sources``) are screened."""
+        if not sources:
+            return None
+        if self.budget is not None:
+            for source in regexes:
+                screen_pattern(source, flags, what)
+        label = regexes[0] if len(regexes) == 1 else None
+        return compile_pattern("|".join(f"(?:{e})" for e in sources), flags, what, self.budget, label)
 
     def matches(self, doc) -> Iterator[tuple[re.Match[str], dict]]:
         """Every match in scope that no exception covers and no sentence condition skips."""
         masked = doc.masked
         need_sentences = self.skip_if_sourced or self.sentence_skip is not None
+        skips: dict[int, bool] = {}  # by sentence start: each sentence is judged once, however many matches it holds
+        sourced: dict[int, bool] = {}
         for block in doc.blocks:
             if not self.in_scope(block):
                 continue
             found = list(self.terms.find(masked, block.start, block.end))
             if not found:
                 continue
-            covered = [(e.start(), e.end()) for e in self.exceptions.finditer(masked, block.start, block.end)] if self.exceptions else []
+            covered = _Covered(self.exceptions.finditer(masked, block.start, block.end) if self.exceptions else ())
             for m, data in found:
-                if any(s <= m.start() and m.end() <= e for s, e in covered):
+                if covered.covers(m.start(), m.end()):
                     continue
-                if need_sentences and self._sentence_skips(doc, m.start()):
+                if need_sentences and self._sentence_skips(doc, m.start(), skips, sourced):
                     continue
-                if data.get("skip-if-sourced") and self._sourced(doc, m.start()):
+                if data.get("skip-if-sourced") and self._sourced(doc, m.start(), sourced):
                     continue
                 yield m, data
 
     @staticmethod
-    def _sourced(doc, offset: int) -> bool:
-        sentence = doc.sentence_at(offset)
-        return sentence is not None and attributed(doc, sentence.start, sentence.end)
-
-    def _sentence_skips(self, doc, offset: int) -> bool:
+    def _sourced(doc, offset: int, memo: dict[int, bool]) -> bool:
         sentence = doc.sentence_at(offset)
         if sentence is None:
             return False
-        if self.skip_if_sourced and self._sourced(doc, offset):
-            return True
-        return bool(self.sentence_skip and self.sentence_skip.search(sentence.text))
+        if sentence.start not in memo:
+            memo[sentence.start] = attributed(doc, sentence.start, sentence.end)
+        return memo[sentence.start]
+
+    def _sentence_skips(self, doc, offset: int, memo: dict[int, bool], sourced: dict[int, bool]) -> bool:
+        sentence = doc.sentence_at(offset)
+        if sentence is None:
+            return False
+        if sentence.start not in memo:
+            memo[sentence.start] = bool(
+                (self.skip_if_sourced and self._sourced(doc, offset, sourced))
+                or (self.sentence_skip and self.sentence_skip.search(sentence.text))
+            )
+        return memo[sentence.start]
+
+
+class _Covered:
+    """The spans exceptions matched in a block, asked about matches in order of their start.
+
+    Exception matches do not overlap and come in order, so one pass serves every question
+    (linear where testing each match against every span was quadratic in a long block).
+    """
+
+    def __init__(self, matches) -> None:
+        self.spans = iter(matches)
+        self.reach = -1  # the furthest end of the spans starting at or before the last offset asked
+        self.pending = next(self.spans, None)
+
+    def covers(self, start: int, end: int) -> bool:
+        while self.pending is not None and self.pending.start() <= start:
+            self.reach = max(self.reach, self.pending.end())
+            self.pending = next(self.spans, None)
+        return end <= self.reach
 
 
 def _looks_like_regex(text: str) -> bool:
@@ -282,7 +352,7 @@ class Substitution(_TermRule):
             raise RuleDefinitionError("option 'swap' must map each word or phrase to its replacement")
         key = "pattern" if o.get("regex", bool, False) else "token"
         entries = [{key: k, "suggestion": v} for k, v in swap.items()]
-        return TermMatcher([] if key == "pattern" else entries, entries if key == "pattern" else [], ignorecase)
+        return TermMatcher([] if key == "pattern" else entries, entries if key == "pattern" else [], ignorecase, budget=self.budget)
 
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         for m, data in self.matches(doc):
@@ -297,10 +367,11 @@ class Occurrence(RuleType):
     keys = {"tokens", "patterns", "ignorecase", "scope", "max"}
     fields = {"count", "max", "match"}
 
-    def __init__(self, options: Mapping[str, Any], name: str) -> None:
-        super().__init__(options, name)
+    def __init__(self, options: Mapping[str, Any], name: str, budget: Budget | None = None) -> None:
+        super().__init__(options, name, budget)
         o = self.opts
-        self.terms = TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), o.get("ignorecase", bool, True))
+        self.terms = TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), o.get("ignorecase", bool, True),
+                                 budget=budget)
         if not self.terms:
             raise RuleDefinitionError("needs 'tokens' or 'patterns' to count")
         self.scope = o.choice("scope", ("sentence", "paragraph", "document"), "sentence")
@@ -340,16 +411,23 @@ def document_anchor(doc) -> tuple[int, int]:
     return 0, doc.line_span(1)[1]
 
 
+def first_line_anchor(doc) -> tuple[int, int]:
+    """Line 1 for a finding about the whole file, or the document anchor when line 1 is blank."""
+    start, end = doc.line_span(1)
+    return (start, end) if doc.text[start:end].strip() else document_anchor(doc)
+
+
 class Required(RuleType):
     """The document must contain one of the tokens or patterns, or one of the front-matter keys."""
 
     keys = {"tokens", "patterns", "ignorecase", "front-matter", "scope"}
     fields = {"title"}
 
-    def __init__(self, options: Mapping[str, Any], name: str) -> None:
-        super().__init__(options, name)
+    def __init__(self, options: Mapping[str, Any], name: str, budget: Budget | None = None) -> None:
+        super().__init__(options, name, budget)
         o = self.opts
-        self.terms = TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), o.get("ignorecase", bool, True))
+        self.terms = TermMatcher(o.get("tokens", list, []), o.get("patterns", list, []), o.get("ignorecase", bool, True),
+                                 budget=budget)
         self.keys_ok = o.strings("front-matter")
         if not self.terms and not self.keys_ok:
             raise RuleDefinitionError("needs 'tokens', 'patterns' or 'front-matter' keys that satisfy it")
@@ -406,8 +484,8 @@ class Metric(RuleType):
     keys = {"metric", "scope", "max", "min"}
     fields = {"value", "max", "min", "metric"}
 
-    def __init__(self, options: Mapping[str, Any], name: str) -> None:
-        super().__init__(options, name)
+    def __init__(self, options: Mapping[str, Any], name: str, budget: Budget | None = None) -> None:
+        super().__init__(options, name, budget)
         o = self.opts
         self.metric = o.choice("metric", tuple(METRICS), "words")
         self.scope = o.choice("scope", ("sentence", "paragraph", "document"), "sentence")
@@ -433,17 +511,21 @@ class Consistency(RuleType):
     keys = {"either", "ignorecase", "scope"}
     fields = {"match", "suggestion", "first_line"}
 
-    def __init__(self, options: Mapping[str, Any], name: str) -> None:
-        super().__init__(options, name)
+    def __init__(self, options: Mapping[str, Any], name: str, budget: Budget | None = None) -> None:
+        super().__init__(options, name, budget)
         o = self.opts
         pairs = o.get("either", dict)
         if not pairs or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
             raise RuleDefinitionError("option 'either' must map each form to its alternative")
         flags = re.IGNORECASE if o.get("ignorecase", bool, True) else 0
         self.forms: list[str] = [f for pair in pairs.items() for f in pair]  # form 2k and 2k+1 are a pair
+        regexes = [form for form in self.forms if _looks_like_regex(form)]
         for form in self.forms:
-            compile_pattern(_either(form), flags, "form")  # name the bad form, if any
-        self.regex = compile_pattern(_forms_pattern(self.forms), flags, "form")
+            compile_pattern(_either(form), flags, "form", budget)  # name the bad form, if any
+            if budget is not None and form in regexes:
+                screen_pattern(form, flags, "form")
+        label = regexes[0] if len(regexes) == 1 else None
+        self.regex = compile_pattern(_forms_pattern(self.forms), flags, "form", budget, label)
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
 
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
@@ -489,8 +571,8 @@ class Check(RuleType):
 
     keys = {"check", "options"}
 
-    def __init__(self, options: Mapping[str, Any], name: str) -> None:
-        super().__init__(options, name)
+    def __init__(self, options: Mapping[str, Any], name: str, budget: Budget | None = None) -> None:
+        super().__init__(options, name, None)  # a Python check's own patterns are built in
         from healthlint.checks import REGISTRY
 
         self.check_name = self.opts.get("check", str, name)

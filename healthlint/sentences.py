@@ -67,7 +67,7 @@ STARTERS = frozenset(
 
 _BOUNDARY = re.compile(
     r"(?=[.!?…\n])(?:"  # (a quick first-character test: the alternatives below are slow to try)
-    r"[.!?…]+[\"'”’)\]]*(?=\s)"
+    r"(?<![.!?…])[.!?…]+[\"'”’)\]]*(?=\s)"  # from the start of a run only: linear in "......"
     r"|(?<=[a-z])[.!?](?=[A-Z][a-z])"  # run together: "the skin.Milia"
     r"|(?<=[a-z]{2})\.(?P<ref>\d{1,3})(?=\s)"  # a reference number after the period: "in the States.1 It"
     r"|(?P<nl>\n))"

@@ -19,6 +19,7 @@ from healthlint.checks.trust_data import DATE_FIELDS, DEFAULT_STALE_MONTHS, lexi
 from healthlint.checks.trust_data import line_of as _line
 from healthlint.findings import Hit
 from healthlint.markup import HEADING
+from healthlint.ruletypes import first_line_anchor
 
 # -- front matter: which key holds which field ------------------------------------------------------
 @lru_cache(maxsize=4096)
@@ -72,7 +73,7 @@ class Metadata:
         fm = doc.front_matter
         self.broken = any(p.kind == "front-matter" for p in doc.problems)
         self.present = fm.lines > 0 and not self.broken
-        self.missing_span = (0, 3) if self.present else doc.line_span(1)
+        self.missing_span = (0, 3) if self.present else first_line_anchor(doc)
         keys: dict[str, str] = {}
         for key in fm.data:
             keys.setdefault(_norm(key), key)

@@ -24,7 +24,7 @@ from healthlint.checks import register
 from healthlint.checks.grade import TextCounts, count_words, flesch_kincaid, grade
 from healthlint.findings import Hit
 from healthlint.markup import FOOTNOTE, HEADING, LIST_ITEM, TABLE_CELL
-from healthlint.ruletypes import PARAGRAPH_KINDS
+from healthlint.ruletypes import PARAGRAPH_KINDS, first_line_anchor
 
 _DATA_FILE = "readability.yaml"
 
@@ -210,7 +210,7 @@ def reading_grade(doc, rule, options, settings) -> Iterator[Hit]:
     total = g.counts
     if total.words < options["min-words"] or not total.sentences or round(g.grade, 1) <= options["max-grade"]:
         return
-    yield Hit(0, doc.line_span(1)[1], rule.message.format(
+    yield Hit(*first_line_anchor(doc), rule.message.format(
         grade=f"{g.grade:.1f}", formula=g.formula, target=_number(options["max-grade"]),
         sentences=total.sentences, words=total.words,
         words_per_sentence=f"{total.words / total.sentences:.0f}",
