@@ -82,8 +82,19 @@ def cli() -> None:
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, without the summary line.")
+@click.option("--changed-since", metavar="REF", default=None,
+              help="Report only findings on lines added or changed since the git REF (branch, tag or commit), plus whole-article findings of files that changed.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
+              help="Report only findings that this baseline file (made by --write-baseline) does not record.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+              help="Record the current findings in this file, print nothing else, and exit 0.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings (text and json formats).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Lint in N processes at once [default: the number of CPUs]; the output is the same for any N.")
+@click.option("--no-cache", is_flag=True, help="Lint every file afresh, without reading or writing .healthlint_cache/.")
 @click.option("--debug", is_flag=True, help="Show the full traceback if healthlint itself fails.")
-def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename, force_exclude, output_file, quiet, debug) -> int:
+def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename, force_exclude, output_file, quiet, debug,
+          changed_since, baseline_file, write_baseline, statistics, jobs, no_cache) -> int:
     """Lint files and folders (default: the current folder); '-' reads stdin.
 
     \b
@@ -95,8 +106,16 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
       healthlint check --format github --fail-on error content/
     """
     from healthlint import reporters
+    from healthlint.cache import open_cache
     from healthlint.engine import Linter, lint_paths
+    from healthlint.finding_filters import FilterError, Filters
+    from healthlint.parallel import WorkerError, default_jobs
 
+    try:
+        filters = Filters.from_options(changed_since_ref=changed_since, baseline=baseline_file, write_baseline=write_baseline,
+                                       statistics=statistics, fmt=fmt)
+    except FilterError as exc:
+        raise UserError(str(exc)) from None
     settings, ruleset = _setup(config)
     _apply_selection(settings, ruleset, _split_codes(select), _split_codes(ignore))
     try:
@@ -105,16 +124,30 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
         raise UserError(_config_message(settings, exc)) from None
     paths = list(paths) or (["-"] if stdin_filename else ["."])
     stdin = _read_stdin() if "-" in paths else None
+    cache = None if no_cache else open_cache(settings)
     try:
         result = lint_paths(linter, paths, stdin=stdin, stdin_filename=stdin_filename or "-", force_exclude=force_exclude,
-                            summaries=fmt == "json")
+                            summaries=fmt == "json", jobs=jobs or default_jobs(), cache=cache)
     except ConfigError as exc:  # a check that validates its options when it first runs
         raise UserError(_config_message(settings, exc)) from None
+    except (WorkerError, PackError) as exc:  # PackError: a team rule's pattern ran out of time (RuleTimeout)
+        raise UserError(str(exc)) from None
+    if cache is not None and cache.problem:
+        click.echo(f"healthlint: note: {cache.problem}", err=True)
     for note in result.notes:
         click.echo(f"healthlint: note: {note}", err=True)
     for error in result.errors:
         click.echo(f"healthlint: error: {error}", err=True)
-    report = reporters.REPORTERS[fmt](result, linter.rules if fmt == "sarif" else [], summary=not quiet)
+    for note in filters.apply(result, linter.rules, stdin, stdin_filename or "-"):
+        click.echo(f"healthlint: note: {note}", err=True)
+    if write_baseline:
+        try:
+            click.echo(f"healthlint: {filters.record(result)}", err=True)
+        except FilterError as exc:
+            raise UserError(str(exc)) from None
+        return EXIT_OK
+    render = reporters.STATISTICS[fmt] if statistics else reporters.REPORTERS[fmt]
+    report = render(result, linter.rules if fmt == "sarif" else [], summary=not quiet)
     _write(report, output_file)
     if result.errors:
         return EXIT_ERROR

@@ -10,13 +10,17 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from healthlint.config import ConfigError, Settings
 from healthlint.document import Document
-from healthlint.files import InputError, Source, discover, glob_matches, is_excluded, read_source, relative_posix
+from healthlint.files import InputError, Skipped, Source, discover, glob_matches, is_excluded, parse_source, relative_posix, source_bytes
 from healthlint.findings import SEVERITIES, SEVERITY_RANK, Finding
 from healthlint.rules import Rule, RuleSet, load_builtin, load_packs
 from healthlint.suppression import Suppressions, selector_matches
+
+if TYPE_CHECKING:
+    from healthlint.cache import ResultCache
 
 _EXCERPT_MAX = 200
 
@@ -167,37 +171,140 @@ class RunResult:
 
 
 def lint_paths(linter: Linter, paths: list[str], *, stdin: bytes | None = None, stdin_filename: str = "-",
-               force_exclude: bool = False, summaries: bool = False) -> RunResult:
+               force_exclude: bool = False, summaries: bool = False, jobs: int = 1,
+               cache: ResultCache | None = None) -> RunResult:
     """Lint files, folders and ``-`` (stdin); collect errors rather than stopping at the first.
 
     With ``summaries``, each document's trust summary (authorship, attribution, disclosure,
-    currency) is collected too, for editors auditing a whole site.
+    currency) is collected too, for editors auditing a whole site. ``jobs`` above 1 lints in
+    forked workers when there is enough to lint (the result is the same as with 1); ``cache``
+    reuses the findings of files linted before with the same settings (stdin is never cached).
     """
     settings = linter.settings
-    result = RunResult()
+    outcomes: list[_Outcome] = []
+    pending: list[_Pending] = []
     for item in _sources(paths, settings, stdin_filename, force_exclude):
+        outcome = _Outcome()
+        outcomes.append(outcome)
         if isinstance(item, InputError):
-            result.errors.append(str(item))
+            outcome.error = str(item)
             continue
+        if isinstance(item, Skipped):  # a FIFO or broken link met in a folder: a note, not an error
+            outcome.note = item.note
+            continue
+        outcome.path = item.display
         try:
-            doc = read_source(item, stdin if item.path is None else None, settings.max_bytes)
+            data = source_bytes(item, stdin if item.path is None else None, settings.max_bytes)
         except InputError as exc:
-            result.errors.append(str(exc))
+            outcome.error = str(exc)
             continue
-        if isinstance(doc, str):
-            result.notes.append(doc)
-            continue
-        result.files_checked += 1
-        result.findings.extend(linter.lint(doc))
-        if summaries:
-            from healthlint.checks.trust import trust_summary
+        key = cache.key(item.display, data) if cache is not None and item.path is not None else None
+        entry = cache.get(key, item.display, need_summary=summaries) if key is not None else None
+        if entry is not None:
+            outcome.checked, outcome.findings, outcome.summary = True, entry.findings, entry.summary if summaries else None
+        elif jobs > 1 and item.path is not None:  # stdin is linted here, in order, like one process would
+            pending.append(_Pending(outcome, item, data, key))
+        else:
+            _finish(_Pending(outcome, item, data, key), _lint_bytes(linter, item, data, summaries), cache)
+    if pending:
+        for work, done in zip(pending, _lint_pending(linter, pending, jobs, summaries)):
+            _finish(work, done, cache)
+    return _collect(outcomes)
 
-            result.documents.append({"path": doc.path, "trust": trust_summary(doc, settings)})
+
+@dataclass(slots=True)
+class _Outcome:
+    """What one named or discovered file gave: an error, a note, or its findings (and summary)."""
+
+    path: str = ""
+    error: str | None = None
+    note: str | None = None
+    checked: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    summary: dict | None = None
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A file read but not yet linted: where its outcome goes and its cache key (None: not cached)."""
+
+    outcome: _Outcome
+    source: Source
+    data: bytes
+    key: str | None
+
+
+def _lint_bytes(linter: Linter, source: Source, data: bytes, summaries: bool) -> _Outcome:
+    """Parse and lint one file's bytes (in this process or a worker)."""
+    doc = parse_source(source, data)
+    if isinstance(doc, str):
+        return _Outcome(note=doc)
+    findings = linter.lint(doc)
+    summary = None
+    if summaries:
+        from healthlint.checks.trust import trust_summary
+
+        summary = trust_summary(doc, linter.settings)
+    return _Outcome(checked=True, findings=findings, summary=summary)
+
+
+def _finish(work: _Pending, done: _Outcome, cache: ResultCache | None) -> None:
+    """Record a linted file's outcome, and cache it."""
+    work.outcome.note, work.outcome.checked = done.note, done.checked
+    work.outcome.findings, work.outcome.summary = done.findings, done.summary
+    if cache is not None and work.key is not None and done.checked:
+        from healthlint.cache import Entry
+
+        cache.put(work.key, Entry(done.findings, done.summary))
+
+
+def _lint_pending(linter: Linter, pending: list[_Pending], jobs: int, summaries: bool) -> list[_Outcome]:
+    """Lint the files read but not found in the cache: in forked workers when that pays, else here.
+
+    Before forking, this process lints one document of typical (median) size: that builds the
+    lazily compiled lexicons and patterns once, for every worker to inherit, and its result is used.
+    (A made-up warm-up document measured slower: it builds lexicons the files may not need.)
+    """
+    from healthlint import parallel
+
+    def lint(i: int) -> _Outcome:
+        return _lint_bytes(linter, pending[i].source, pending[i].data, summaries)
+
+    sizes = [len(work.data) for work in pending]
+    todo = list(range(len(pending)))
+    done: dict[int, _Outcome] = {}
+    if parallel.plan_workers(jobs, sizes) >= 2:
+        first = sorted(todo, key=lambda i: (sizes[i], i))[len(todo) // 2]
+        done[first] = lint(first)
+        todo.remove(first)
+    workers = parallel.plan_workers(jobs, [sizes[i] for i in todo])
+    if workers < 2:
+        done.update((i, lint(i)) for i in todo)
+    else:
+        outcomes = parallel.run(lambda k: lint(todo[k]), [sizes[i] for i in todo], workers, lambda k: pending[todo[k]].source.display)
+        done.update(zip(todo, outcomes))
+    return [done[i] for i in range(len(pending))]
+
+
+def _collect(outcomes: list[_Outcome]) -> RunResult:
+    """The run's result, in the order the files were named and found (so any ``jobs`` gives the same)."""
+    result = RunResult()
+    for outcome in outcomes:
+        if outcome.error is not None:
+            result.errors.append(outcome.error)
+        elif outcome.note is not None:
+            result.notes.append(outcome.note)
+        elif outcome.checked:
+            result.files_checked += 1
+            result.findings.extend(outcome.findings)
+            if outcome.summary is not None:
+                result.documents.append({"path": outcome.path, "trust": outcome.summary})
     result.findings.sort()
     return result
 
 
-def _sources(paths: list[str], settings: Settings, stdin_filename: str, force_exclude: bool) -> Iterator[Source | InputError]:
+def _sources(paths: list[str], settings: Settings, stdin_filename: str,
+             force_exclude: bool) -> Iterator[Source | InputError | Skipped]:
     """Every file to lint, once each (a file named twice, or inside a folder also named, is linted once)."""
     seen: set[str] = set()
     for raw in paths:

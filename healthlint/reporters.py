@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 from healthlint import __version__
 from healthlint.engine import RunResult
-from healthlint.findings import Finding
+from healthlint.findings import SEVERITY_RANK, Finding
 from healthlint.rules import Rule
 
 INFORMATION_URI = "https://pypi.org/project/healthlint/"
@@ -154,4 +154,34 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/"))
 
 
+def statistics(result: RunResult, rules: Iterable[Rule], *, summary: bool = True) -> str:
+    """``--statistics``: count, code, name and severity of each rule's findings, most first (as Ruff does)."""
+    rows = _statistics(result.findings)
+    count_width = max((len(str(n)) for n, *_ in rows), default=1)
+    name_width = max((len(name) for _, _, name, _ in rows), default=1)
+    lines = [f"{n:>{count_width}}  {code}  {name:<{name_width}}  {severity}" for n, code, name, severity in rows]
+    if summary:
+        lines.append(_summary(result))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def statistics_json(result: RunResult, rules: Iterable[Rule], **_) -> str:
+    """``--statistics --format json``: the same rows as one stable JSON object."""
+    rows = [{"code": code, "rule": name, "severity": severity, "count": n} for n, code, name, severity in _statistics(result.findings)]
+    doc = {"version": 1, "files_checked": result.files_checked, "statistics": rows}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _statistics(findings: Iterable[Finding]) -> list[tuple[int, str, str, str]]:
+    """(count, code, rule name, severity), by count (highest first), then code, then severity (worst first).
+
+    A rule whose findings have different severities (a term listed as worse than the rest) gets
+    one row per severity.
+    """
+    counts = Counter((f.code, f.rule, f.severity) for f in findings)
+    rows = [(n, code, name, severity) for (code, name, severity), n in counts.items()]
+    return sorted(rows, key=lambda r: (-r[0], r[1], -SEVERITY_RANK[r[3]]))
+
+
 REPORTERS: dict[str, Callable[..., str]] = {"text": text, "json": json_report, "github": github, "sarif": sarif}
+STATISTICS: dict[str, Callable[..., str]] = {"text": statistics, "json": statistics_json}  # --statistics; other formats refuse it

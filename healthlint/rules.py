@@ -21,17 +21,22 @@ from typing import Any
 
 import yaml
 
+from healthlint import yamlsafe
 from healthlint.findings import SEVERITIES, Hit
 
 CODE_RE = re.compile(r"^HL[1-9]\d\d$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 FAMILIES = {"1": "claims", "2": "trust", "3": "terms", "4": "readability", "9": "engine"}
-COMMON_KEYS = frozenset({"code", "name", "severity", "type", "message", "summary", "explanation", "examples"})
+COMMON_KEYS = frozenset({"code", "name", "severity", "type", "message", "summary", "explanation", "examples", "about"})
 REQUIRED_KEYS = ("code", "name", "severity", "type", "message", "explanation", "examples")
 
 
 class PackError(Exception):
     """A rule pack that cannot be used. The message names the file, line and rule."""
+
+
+class RuleTimeout(PackError):
+    """A team rule's pattern ran out of time on a document. The message names the rule and the file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,18 @@ class Rule:
     source: str
     line: int
     impl: Any = field(repr=False)  # a healthlint.ruletypes.RuleType
+    about: str | None = None  # the pack's 'about': 'document' or 'text'; None: decided by the type
+
+    @property
+    def document_level(self) -> bool:
+        """Whether findings judge the whole article (a missing disclaimer, the reading grade), not the text they point at.
+
+        A pack says so with ``about: document``; otherwise ``required`` rules and ``metric`` rules
+        measuring the whole document are, and every other rule is about its text.
+        """
+        if self.about is not None:
+            return self.about == "document"
+        return self.type == "required" or (self.type == "metric" and getattr(self.impl, "scope", None) == "document")
 
     @property
     def family(self) -> str:
@@ -76,7 +93,38 @@ class Rule:
         team-wide configuration such as vocabularies.
         """
         opts = self.impl.tunables if not options else {**self.impl.tunables, **options}
-        return iter(self.impl.check(doc, self, opts, settings))
+        budget = getattr(self.impl, "budget", None)
+        if budget is None:  # a built-in rule
+            return iter(self.impl.check(doc, self, opts, settings))
+        return iter(self._run_limited(doc, opts, settings, budget))
+
+    def _run_limited(self, doc, opts: Mapping[str, Any], settings, budget) -> list[Hit]:
+        """A team rule: its patterns share a time budget on this document; raise :class:`RuleTimeout` past it."""
+        from healthlint.safe_regex import ADVICE, PatternTimeout
+
+        budget.start(regex_time_limit(settings, len(doc.text)))
+        try:
+            return list(self.impl.check(doc, self, opts, settings))
+        except PatternTimeout as exc:
+            what = f"pattern '{exc.pattern}'" if exc.pattern else "its patterns"
+            raise RuleTimeout(
+                f"{self.source}:{self.line}: rule {self.code} ({self.name}): {what} took longer than {exc.seconds:.3g} s "
+                f"on {doc.path}; simplify it ({ADVICE})"
+            ) from None
+        finally:
+            budget.stop()
+
+
+def regex_time_limit(settings, chars: int) -> float:
+    """Seconds a team rule may spend matching on a document of ``chars`` characters.
+
+    The config's ``regex-timeout`` (default 2) per megabyte of text, and at least that much for
+    smaller files, so that a sound pattern on a very large file never times out.
+    """
+    from healthlint.safe_regex import DEFAULT_TIMEOUT
+
+    seconds = getattr(settings, "regex_timeout", None) or DEFAULT_TIMEOUT
+    return seconds * max(1.0, chars / 1_000_000)
 
 
 class RuleSet:
@@ -147,7 +195,7 @@ def load_builtin() -> RuleSet:
     """Load the built-in packs."""
     ruleset = RuleSet()
     for path in builtin_pack_paths():
-        for rule in load_pack(path, f"built-in pack {path.name}"):
+        for rule in load_pack(path, f"built-in pack {path.name}", builtin=True):
             ruleset.add(rule)
     return ruleset
 
@@ -161,8 +209,12 @@ def load_packs(paths: Iterable[Path], into: RuleSet | None = None) -> RuleSet:
     return ruleset
 
 
-def load_pack(path: Path, label: str | None = None) -> list[Rule]:
-    """Read and validate one pack file; ``label`` is how messages name it (default: its path)."""
+def load_pack(path: Path, label: str | None = None, *, builtin: bool = False) -> list[Rule]:
+    """Read and validate one pack file; ``label`` is how messages name it (default: its path).
+
+    A pack that is not ``builtin`` is a team's: its patterns are screened and run under a time
+    limit (see :mod:`healthlint.safe_regex`).
+    """
     shown = label or str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -171,7 +223,7 @@ def load_pack(path: Path, label: str | None = None) -> list[Rule]:
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{shown}: cannot read rule pack: {exc}") from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yamlsafe.load(text, _LineLoader, max_chars=yamlsafe.MAX_PACK_CHARS)  # no anchor bombs
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
@@ -186,12 +238,13 @@ def load_pack(path: Path, label: str | None = None) -> list[Rule]:
     for i, item in enumerate(data["rules"], 1):
         if not isinstance(item, dict):
             raise PackError(f"{shown}: rule #{i} is not a mapping of keys to values")
-        rules.append(_build_rule(item, shown, i))
+        rules.append(_build_rule(item, shown, i, builtin))
     return rules
 
 
-def _build_rule(item: dict, source: str, index: int) -> Rule:
+def _build_rule(item: dict, source: str, index: int, builtin: bool = False) -> Rule:
     from healthlint.ruletypes import RULE_TYPES, RuleDefinitionError
+    from healthlint.safe_regex import Budget
 
     line = item.pop("__line__", 0)
     code = str(item.get("code", f"#{index}"))
@@ -219,13 +272,16 @@ def _build_rule(item: dict, source: str, index: int) -> Rule:
     bad, good = _examples(item["examples"], fail)
     options = {k: _strip_lines(v) for k, v in item.items() if k not in COMMON_KEYS}
     try:
-        impl = RULE_TYPES[rtype](options, name)
+        impl = RULE_TYPES[rtype](options, name, None if builtin else Budget())
         impl.validate_message(item["message"])
     except RuleDefinitionError as exc:
         raise fail(str(exc)) from None
     explanation = item["explanation"].strip()
     summary = item.get("summary") or _first_sentence(explanation)
-    return Rule(code, name, severity, rtype, item["message"].strip(), summary.strip(), explanation, bad, good, source, line, impl)
+    about = item.get("about")
+    if about not in (None, "document", "text"):
+        raise fail("'about' must be 'document' (findings judge the whole article) or 'text' (they are about the text they point at)")
+    return Rule(code, name, severity, rtype, item["message"].strip(), summary.strip(), explanation, bad, good, source, line, impl, about)
 
 
 def _examples(value: Any, fail) -> tuple[list[Example], list[Example]]:
