@@ -143,6 +143,9 @@ def index_files(keys: list[str]) -> dict[str, list[str]]:
     }
 
 
+_MEMO_LIMIT = 100_000  # remembered lookups before the memo starts again
+
+
 class Vocabulary:
     """Recognised condition names in normal form."""
 
@@ -153,6 +156,7 @@ class Vocabulary:
         self._words = words
         self._extra = extra
         self._extra_words = frozenset(w for k in extra for w in k.split())
+        self._known: dict[str, bool] = {}
 
     @classmethod
     def load(cls, folder: Path | None = None, extra: frozenset[str] = frozenset()) -> Vocabulary:
@@ -165,8 +169,14 @@ class Vocabulary:
         return self.has_key(normalise(name))
 
     def has_key(self, key: str) -> bool:
-        """Is this name, already in normal form, recognised?"""
-        return key in self._extra or key in self._keys
+        """Is this name, already in normal form, recognised? (Answers are remembered: the same
+        candidate names come up again and again across a site's articles.)"""
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) > _MEMO_LIMIT:
+                self._known.clear()
+            known = self._known[key] = key in self._extra or key in self._keys
+        return known
 
     def ends_a_name(self, key: str) -> bool:
         """Does some recognised name end with this one ("ovarian cancer syndrome" ends

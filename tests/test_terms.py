@@ -4,7 +4,6 @@ NIH dev data in ../shared are read only when present."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import re
@@ -350,3 +349,21 @@ def test_rebuild_is_byte_identical(tmp_path):
                    check=True, capture_output=True)
     for name in (*INDEX_FILES, NAMES_FILE, "SOURCES"):
         assert (tmp_path / name).read_bytes() == data_path(name).read_bytes(), name
+
+
+def test_skipping_blocks_without_head_or_context_words_changes_no_finding(monkeypatch):
+    """The per-block hints only skip work: with hints that match everything, the findings are the same."""
+    from healthlint.checks import terms
+
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((ROOT / "examples").glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / "data" / "nih-dev").glob("*.md"))[:40]]
+    texts += ["Doctors call it Dermal Keratin Overgrowth, a condition of the skin.\n",
+              "People with Chronic Skin Fatigue often feel tired.\n", "# Sjögren-Syndromes Explained\n\nText.\n",
+              "She has Ｍｉｌｉａ Ｓｙｎｄｒｏｍｅ, her doctor said.\n"]
+    select = ["HL301"]
+    with_hints = [lint_text(t, select=select) for t in texts]
+    everything = re.compile("")
+    monkeypatch.setattr(terms, "_hints", lambda heads: (everything, everything))
+    assert [lint_text(t, select=select) for t in texts] == with_hints
+    assert any(with_hints)  # the comparison is not vacuous

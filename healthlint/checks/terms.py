@@ -39,9 +39,10 @@ developing diagnose diagnosed diagnosing treat treats treated treating get gets 
 said call calls considered consider considers reduce reduces prevent prevents manage manages
 """.split())
 _ABBREVIATION = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z0-9\-]+s?$|\d")
+_CONTEXT_WORDS = ("condition", "disorder", "disease", "syndrome", "illness", "infection", "diagnosis", "ailment")
 _CONTEXT_AFTER = re.compile(
     r"^\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:condition|disorder|disease|syndrome|illness|infection|diagnosis|ailment)s?\b", re.I)
+    rf"(?:{'|'.join(_CONTEXT_WORDS)})s?\b", re.I)
 _CONTEXT_BEFORE = re.compile(
     r"(?:diagnosed with|suffer(?:s|ed|ing)? from|living with|symptoms of|signs of|treatment (?:of|for)|"
     r"treating|cure for|causes of|people with|patients with|children with|cases of|forms of)\s+$", re.I)
@@ -84,12 +85,27 @@ class Phrase:
     title_sentence: bool  # the sentence capitalises most of its words (a title line)
 
 
+@lru_cache(maxsize=8)
+def _hints(heads: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Cheap tests that let a block of ASCII text be skipped.
+
+    The first finds the first four letters of every head word: a word whose normal form is a
+    head word contains them (normalising only folds case, drops possessives and articles and
+    makes the last word singular; text with other characters is never skipped). The second finds
+    the words either context pattern needs, which a capitalised name must have around it.
+    """
+    stems = sorted({re.escape(h[:4]) for h in heads})
+    context = "|".join(re.escape(w) for w in _CONTEXT_WORDS)
+    return re.compile("|".join(stems), re.I), re.compile(context + "|" + _CONTEXT_BEFORE.pattern[:-len(r"\s+$")], re.I)
+
+
 class Judge:
     """Decides whether a phrase presented as a condition is a recognised name."""
 
     def __init__(self, heads: frozenset[str], accept: frozenset[str]) -> None:
         self.heads = heads
         self.accept = accept
+        self.hints = _hints(heads)
 
     @property
     def vocab(self):
@@ -215,10 +231,16 @@ def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
     """Pass one: every name judged invented (by normal form), and the heads of recognised names."""
     invented: dict[str, Verdict] = {}
     recognised_heads: set[int] = set()
+    head_hint, context_hint = judge.hints
     for block in _prose_blocks(doc):
+        text = doc.masked[block.start:block.end]
+        heads_possible = not text.isascii() or head_hint.search(text) is not None
+        names_possible = block.kind != HEADING and (heads_possible or context_hint.search(text) is not None)
+        if not (heads_possible or names_possible):
+            continue  # no head word and no wording that presents a name as a condition
         tokens = _tokens(doc, block.start, block.end)
         for i, token in enumerate(tokens):
-            if normalise(token.text) not in judge.heads:
+            if not heads_possible or normalise(token.text) not in judge.heads:
                 continue
             modifiers = _run_before(doc, tokens, i, MAX_MODIFIERS, True, False)
             if not modifiers:
@@ -233,7 +255,7 @@ def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
                 recognised_heads.add(token.start)
             elif isinstance(verdict, Verdict):
                 invented.setdefault(verdict.key, verdict)
-        if block.kind != HEADING:
+        if names_possible:
             for verdict in _capitalised_names(doc, block, tokens, judge):
                 invented.setdefault(verdict.key, verdict)
     return invented, recognised_heads
