@@ -42,6 +42,8 @@ _TRAILING = re.compile(r" (?:nos|nec)$")
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Sjögren' -> 'sjogren'."""
+    if text.isascii():
+        return text.lower()  # the same, without decomposing (most text)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

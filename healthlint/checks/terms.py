@@ -43,6 +43,9 @@ _CONTEXT_WORDS = ("condition", "disorder", "disease", "syndrome", "illness", "in
 _CONTEXT_AFTER = re.compile(
     r"^\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
     rf"(?:{'|'.join(_CONTEXT_WORDS)})s?\b", re.I)
+# Every match of _CONTEXT_AFTER or _CONTEXT_BEFORE contains one of these (lower case).
+_CONTEXT_HINTS = (*_CONTEXT_WORDS, "diagnosed with", "suffer", "living with", "symptoms of", "signs of", "treatment",
+                  "treating", "cure for", "causes of", "people with", "patients with", "children with", "cases of", "forms of")
 _CONTEXT_BEFORE = re.compile(
     r"(?:diagnosed with|suffer(?:s|ed|ing)? from|living with|symptoms of|signs of|treatment (?:of|for)|"
     r"treating|cure for|causes of|people with|patients with|children with|cases of|forms of)\s+$", re.I)
@@ -86,17 +89,15 @@ class Phrase:
 
 
 @lru_cache(maxsize=8)
-def _hints(heads: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Cheap tests that let a block of ASCII text be skipped.
+def _hints(heads: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Strings whose absence from a block of lower-cased ASCII text lets it be skipped.
 
-    The first finds the first four letters of every head word: a word whose normal form is a
-    head word contains them (normalising only folds case, drops possessives and articles and
-    makes the last word singular; text with other characters is never skipped). The second finds
-    the words either context pattern needs, which a capitalised name must have around it.
+    The first are the first four letters of every head word: a word whose normal form is a head
+    word contains them (normalising ASCII text only lowers case, drops possessives and articles
+    and makes the last word singular). The second are the words one of the context patterns
+    needs, which a capitalised name must have around it.
     """
-    stems = sorted({re.escape(h[:4]) for h in heads})
-    context = "|".join(re.escape(w) for w in _CONTEXT_WORDS)
-    return re.compile("|".join(stems), re.I), re.compile(context + "|" + _CONTEXT_BEFORE.pattern[:-len(r"\s+$")], re.I)
+    return tuple(sorted({h[:4] for h in heads})), _CONTEXT_HINTS
 
 
 class Judge:
@@ -234,8 +235,9 @@ def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
     head_hint, context_hint = judge.hints
     for block in _prose_blocks(doc):
         text = doc.masked[block.start:block.end]
-        heads_possible = not text.isascii() or head_hint.search(text) is not None
-        names_possible = block.kind != HEADING and (heads_possible or context_hint.search(text) is not None)
+        low = text.lower() if text.isascii() else None  # other text is never skipped
+        heads_possible = low is None or any(hint in low for hint in head_hint)
+        names_possible = block.kind != HEADING and (heads_possible or any(hint in low for hint in context_hint))
         if not (heads_possible or names_possible):
             continue  # no head word and no wording that presents a name as a condition
         tokens = _tokens(doc, block.start, block.end)
