@@ -106,16 +106,10 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
       healthlint check --format github --fail-on error content/
     """
     from healthlint import reporters
-    from healthlint.cache import open_cache
     from healthlint.engine import Linter, lint_paths
-    from healthlint.finding_filters import FilterError, Filters
     from healthlint.parallel import WorkerError, default_jobs
 
-    try:
-        filters = Filters.from_options(changed_since_ref=changed_since, baseline=baseline_file, write_baseline=write_baseline,
-                                       statistics=statistics, fmt=fmt)
-    except FilterError as exc:
-        raise UserError(str(exc)) from None
+    filters = _filters(changed_since, baseline_file, write_baseline, statistics, fmt)
     settings, ruleset = _setup(config)
     _apply_selection(settings, ruleset, _split_codes(select), _split_codes(ignore))
     try:
@@ -123,8 +117,10 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
     except ConfigError as exc:
         raise UserError(_config_message(settings, exc)) from None
     paths = list(paths) or (["-"] if stdin_filename else ["."])
+    if output_file:
+        _refuse_to_overwrite_input(output_file, paths)
     stdin = _read_stdin() if "-" in paths else None
-    cache = None if no_cache else open_cache(settings)
+    cache = None if no_cache else _open_cache(settings)
     try:
         result = lint_paths(linter, paths, stdin=stdin, stdin_filename=stdin_filename or "-", force_exclude=force_exclude,
                             summaries=fmt == "json", jobs=jobs or default_jobs(), cache=cache)
@@ -138,9 +134,11 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
         click.echo(f"healthlint: note: {note}", err=True)
     for error in result.errors:
         click.echo(f"healthlint: error: {error}", err=True)
-    for note in filters.apply(result, linter.rules, stdin, stdin_filename or "-"):
+    for note in filters.apply(result, linter.rules, stdin, stdin_filename or "-") if filters else ():
         click.echo(f"healthlint: note: {note}", err=True)
-    if write_baseline:
+    if filters and write_baseline:
+        from healthlint.finding_filters import FilterError
+
         try:
             click.echo(f"healthlint: {filters.record(result)}", err=True)
         except FilterError as exc:
@@ -154,6 +152,45 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
     if exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if linter.fails(result.findings, fail_on or settings.fail_on) else EXIT_OK
+
+
+def _filters(changed_since: str | None, baseline: str | None, write_baseline: str | None, statistics: bool, fmt: str):
+    """The pull-request filters the options ask for (None when none is; their modules load only then)."""
+    if not (changed_since or baseline or write_baseline or statistics):
+        return None
+    from healthlint.finding_filters import FilterError, Filters
+
+    try:
+        return Filters.from_options(changed_since_ref=changed_since, baseline=baseline, write_baseline=write_baseline,
+                                    statistics=statistics, fmt=fmt)
+    except FilterError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _refuse_to_overwrite_input(output_file: str, paths: list[str]) -> None:
+    """``-o`` must never replace an article being checked (named, or found in a named folder)."""
+    from pathlib import Path
+
+    from healthlint.document import LINT_SUFFIXES
+
+    out = Path(output_file)
+    if not out.exists():
+        return
+    target = out.resolve()
+    for raw in paths:
+        if raw == "-":
+            continue
+        path = Path(raw).resolve()
+        named = target == path
+        inside = path.is_dir() and path in target.parents and target.suffix.lower() in LINT_SUFFIXES
+        if named or inside:
+            raise UserError(f"{output_file}: is an article being checked; write the report to another file (-o report.txt)")
+
+
+def _open_cache(settings: Settings):
+    from healthlint.cache import open_cache
+
+    return open_cache(settings)
 
 
 def _apply_selection(settings: Settings, ruleset, select: list[str], ignore: list[str]) -> None:

@@ -13,14 +13,15 @@ on, never a hang.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing itself is imported only when workers are started (start-up time)
+    from multiprocessing.connection import Connection
 
 R = TypeVar("R")
 
@@ -45,6 +46,8 @@ def default_jobs() -> int:
 
 def can_fork() -> bool:
     """Whether workers can be forked (Linux; fork is unsafe on macOS and missing on Windows)."""
+    import multiprocessing
+
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -82,6 +85,8 @@ def run(task: Callable[[int], R], sizes: Sequence[int], workers: int, label: Cal
 
 def _start(task: Callable[[int], Any], workers: int) -> tuple[list, list[Connection]]:
     """Fork the workers with Ctrl-C blocked in them (the parent's mask is restored after)."""
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     procs, conns = [], []
     sys.stdout.flush()
@@ -109,6 +114,8 @@ def _start(task: Callable[[int], Any], workers: int) -> tuple[list, list[Connect
 def _gather(conns: list[Connection], procs: list, order: list[int], results: dict, failures: dict,
             label: Callable[[int], str]) -> None:
     """Hand out tasks and collect results until every task is done."""
+    from multiprocessing.connection import wait
+
     queue = iter(order)
     held: dict[Connection, list[int]] = {conn: [] for conn in conns}
 

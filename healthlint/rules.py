@@ -15,7 +15,7 @@ import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -184,10 +184,13 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def builtin_pack_paths() -> list[Path]:
     """The YAML packs shipped with healthlint, in a stable order."""
-    try:
-        root = Path(str(resources.files("healthlint.packs")))
-    except ModuleNotFoundError:  # running from a source tree that was never installed
-        root = Path(__file__).resolve().parent.parent / "rules"
+    try:  # importlib.util, not importlib.resources: the latter costs ~4 ms of start-up
+        spec = importlib.util.find_spec("healthlint.packs")
+    except ModuleNotFoundError:
+        spec = None
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    # Installed: the package healthlint.packs; a source tree that was never installed: rules/.
+    root = Path(locations[0]) if locations else Path(__file__).resolve().parent.parent / "rules"
     return sorted(root.glob("*.yaml"))
 
 

@@ -509,3 +509,24 @@ def test_installed_module_entry_point(tmp_path):
     assert done.returncode == 2
     assert done.stdout.startswith("a.md:1:3: HL103 error")
     assert done.stderr == "healthlint: error: nope.md: no such file or folder\n"
+
+
+@pytest.mark.parametrize("where", ["named", "in-folder"])
+def test_output_file_never_replaces_an_article(tmp_path, monkeypatch, where):
+    """-o naming an article being checked is refused, and the article keeps its bytes."""
+    article = tmp_path / "drafts" / "a.md"
+    write(article, "# Eczema\n\nDetox tea cures eczema.\n")
+    before = article.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    target = "drafts" if where == "in-folder" else "drafts/a.md"
+    r = run("check", target, "-o", "drafts/a.md")
+    assert r.code == 2 and "drafts/a.md: is an article being checked" in r.err
+    assert article.read_bytes() == before
+
+
+def test_output_file_beside_the_articles_is_fine(tmp_path, monkeypatch):
+    write(tmp_path / "drafts" / "a.md", "# Eczema\n\nDetox tea cures eczema.\n")
+    write(tmp_path / "drafts" / "report.log", "old\n")
+    monkeypatch.chdir(tmp_path)
+    r = run("check", "drafts", "-o", "drafts/report.log")
+    assert r.code == 1 and "HL" in (tmp_path / "drafts" / "report.log").read_text()
