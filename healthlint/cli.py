@@ -35,12 +35,21 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
     return [c for v in values for c in v.replace(",", " ").split()]
 
 
-def _setup(config: str | None) -> tuple[Settings, object]:
-    """Settings and rule set, with configuration and pack problems turned into user errors."""
-    from healthlint.engine import load_ruleset
+def _setup(config: str | None, *, cache_patterns: bool = False) -> tuple[Settings, object]:
+    """Settings and rule set, with configuration and pack problems turned into user errors.
 
+    With ``cache_patterns``, regular expressions compiled from here on (markdown-it's, the rule
+    packs', the lexicons') use the compiled-pattern cache in ``.healthlint_cache/``.
+    """
     try:
         settings = load_settings(config)
+        if cache_patterns:  # like __pycache__: never changes a result, so --no-cache keeps it
+            from healthlint import regex_cache
+            from healthlint.cache import cache_root
+
+            regex_cache.install(cache_root(settings))
+        from healthlint.engine import load_ruleset
+
         return settings, load_ruleset(settings)
     except (ConfigError, PackError) as exc:
         raise UserError(str(exc)) from None
@@ -91,10 +100,9 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings (text and json formats).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Lint in N processes at once [default: the number of CPUs]; the output is the same for any N.")
-@click.option("--no-cache", is_flag=True, help="Lint every file afresh, without reading or writing .healthlint_cache/.")
+@click.option("--no-cache", is_flag=True, help="Lint every file afresh, without reading or writing cached results (.healthlint_cache/).")
 @click.option("--debug", is_flag=True, help="Show the full traceback if healthlint itself fails.")
-def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename, force_exclude, output_file, quiet, debug,
-          changed_since, baseline_file, write_baseline, statistics, jobs, no_cache) -> int:
+def check(**options) -> int:
     """Lint files and folders (default: the current folder); '-' reads stdin.
 
     \b
@@ -105,12 +113,25 @@ def check(paths, fmt, select, ignore, fail_on, exit_zero, config, stdin_filename
       cat draft.md | healthlint check - --stdin-filename draft.md
       healthlint check --format github --fail-on error content/
     """
+    filters = _filters(options["changed_since"], options["baseline_file"], options["write_baseline"],
+                       options["statistics"], options["fmt"])
+    try:
+        settings, ruleset = _setup(options["config"], cache_patterns=True)
+        return _check(settings, ruleset, filters, **options)
+    finally:
+        from healthlint import regex_cache
+
+        regex_cache.save()
+        regex_cache.uninstall()
+
+
+def _check(settings: Settings, ruleset, filters, *, paths, fmt, select, ignore, fail_on, exit_zero, stdin_filename, force_exclude,
+           output_file, quiet, write_baseline, statistics, jobs, no_cache, **_) -> int:
+    """The body of ``check`` once settings and rule packs are loaded."""
     from healthlint import reporters
     from healthlint.engine import Linter, lint_paths
     from healthlint.parallel import WorkerError, default_jobs
 
-    filters = _filters(changed_since, baseline_file, write_baseline, statistics, fmt)
-    settings, ruleset = _setup(config)
     _apply_selection(settings, ruleset, _split_codes(select), _split_codes(ignore))
     try:
         linter = Linter(ruleset, settings)

@@ -1,0 +1,122 @@
+"""Compiled regular expressions kept between runs, as Python keeps compiled modules in __pycache__.
+
+healthlint compiles about 300 patterns, some of them long phrase lists, and compiling them took
+about 50 ms of every run: most of a pre-commit run on one file. The standard library compiles a
+pattern in two steps: a parser and code generator written in Python (the slow part), then
+``_sre.compile``, in C, which builds the pattern object from the generated code. This module
+keeps the generated code in ``.healthlint_cache/regex-<python>-<engine>.marshal`` and, for a
+pattern seen before, hands it straight to ``_sre.compile``.
+
+It only ever speeds things up, never changes a result:
+
+- the file is keyed by the interpreter (``sys.implementation.cache_tag``) and the regex engine's
+  own version number (``_sre.MAGIC``), so another Python never reads it;
+- ``_sre.compile`` validates the code it is given and raises on anything malformed;
+- anything unexpected (an interpreter without these internals, a damaged or unreadable file, an
+  error from the engine) turns the cache off for the run and patterns compile as usual;
+- ``--no-cache`` (or :func:`install` never being called, as in the library API) leaves ``re``
+  untouched.
+
+The file keeps what earlier runs compiled; past :data:`MAX_ENTRIES` (patterns made from
+documents' text add up) it keeps only what the last run used.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+MAX_ENTRIES = 3000
+_state: dict[str, Any] = {}  # path, entries, used, added, original: set by install()
+
+
+def cache_file(folder: Path) -> Path | None:
+    """The cache file for this interpreter in ``folder``; None if the interpreter has no usable internals."""
+    try:
+        import _sre
+        from re import _compiler, _parser  # noqa: F401  (Python 3.11+)
+    except ImportError:
+        return None
+    tag = sys.implementation.cache_tag
+    if not tag or not hasattr(_sre, "MAGIC") or not hasattr(_compiler, "_code"):
+        return None
+    return folder / f"regex-{tag}-{_sre.MAGIC}.marshal"
+
+
+def install(folder: Path) -> bool:
+    """Compile patterns through the cache in ``folder`` for the rest of the process; False if not possible."""
+    path = cache_file(folder)
+    if path is None or _state:
+        return False
+    from re import _compiler
+
+    _state.update(path=path, entries=_read(path), used=set(), added=0, original=_compiler.compile)
+    _compiler.compile = _compile
+    return True
+
+
+def uninstall() -> None:
+    """Compile patterns the usual way again (tests; the end of a run)."""
+    if _state:
+        from re import _compiler
+
+        _compiler.compile = _state["original"]
+        _state.clear()
+
+
+def save() -> None:
+    """Write the patterns this run used, if it compiled any new ones (atomically; failures are ignored)."""
+    if not _state or not _state["added"]:
+        return
+    path: Path = _state["path"]
+    entries = _state["entries"]
+    if len(entries) > MAX_ENTRIES:  # patterns made from documents' text would pile up: keep this run's
+        entries = {key: value for key, value in entries.items() if key in _state["used"]}
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps(entries))
+        os.replace(tmp, path)
+        _state["added"] = 0
+    except (OSError, ValueError):
+        tmp.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> dict:
+    try:
+        entries = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _compile(p: Any, flags: int = 0) -> Any:
+    """``re._compiler.compile`` with the generated code remembered (see the module docstring)."""
+    import _sre
+    from re import _compiler, _parser
+
+    original = _state.get("original") or _compiler.compile
+    if not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG:
+        return original(p, flags)
+    key = (type(p) is str, p, int(flags))
+    entry = _state["entries"].get(key) if _state else None
+    parsed = _parser.parse(p, flags) if entry is None else None  # a bad pattern raises re.error here, as usual
+    try:
+        if parsed is not None:
+            groupindex = dict(parsed.state.groupdict)
+            indexgroup = [None] * parsed.state.groups
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            code = [int(c) for c in _compiler._code(parsed, flags)]
+            entry = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+            _state["entries"][key] = entry
+            _state["added"] += 1
+        _state["used"].add(key)
+        final_flags, code, groups, groupindex, indexgroup = entry
+        return _sre.compile(p, final_flags, code, groups, groupindex, indexgroup)
+    except Exception:  # noqa: BLE001 - any surprise from the internals turns the cache off for the run
+        uninstall()
+        return original(p, flags)
