@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine_info import cpu_model  # bench/machine_info.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "nih-dev"
 ONE_FILE = ROOT / "examples" / "careful-dry-skin.md"
@@ -165,14 +167,7 @@ def whole_process(files: list[Path], copies: int, cmd: list[str], runs: int) -> 
 def machine() -> dict:
     from healthlint import __version__
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return {"healthlint": __version__, "python": platform.python_version(), "platform": platform.platform(),
             "cpu": cpu, "cpus": os.cpu_count()}
 
