@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from healthlint.atomicfile import write_atomic
 from healthlint.findings import Finding
 
 VERSION = 1
@@ -115,27 +115,8 @@ def write(path: str | os.PathLike, findings: Iterable[Finding]) -> int:
     target = Path(path)
     baseline = Baseline.of(findings, target.absolute().parent)
     text = baseline.to_json()
-    folder = target.absolute().parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        write_atomic(target, text)
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, _mode(target))
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     return sum(baseline.counts.values())
-
-
-def _mode(target: Path) -> int:
-    """The existing file's permissions, else the usual ones for a new file (0o666 less the umask)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from healthlint import __version__
+from healthlint.atomicfile import write_atomic
 from healthlint.config import Settings
 from healthlint.findings import Finding
 
@@ -82,7 +83,7 @@ class ResultCache:
         try:
             text = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
             self._prepare()
-            _write_atomic(self.folder / f"{key}.json", text)
+            write_atomic(self.folder / f"{key}.json", text)
         except (TypeError, ValueError):  # a summary JSON cannot hold: leave this file uncached
             return
         except FileNotFoundError:  # another run pruned this day's folder at midnight: not worth a note
@@ -99,7 +100,7 @@ class ResultCache:
         self.root.mkdir(parents=True, exist_ok=True)
         for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
             if not (self.root / name).exists():
-                _write_atomic(self.root / name, text)
+                write_atomic(self.root / name, text)
         _prune(self.root, self.day)
         self.folder.mkdir(exist_ok=True)
         self._prepared = True
@@ -202,21 +203,6 @@ def _well_formed(values: Any) -> bool:
     return (isinstance(values, list) and len(values) == len(_FIELDS)
             and all(type(v) is int for v in values[:4]) and all(isinstance(v, str) for v in values[4:9])
             and (values[9] is None or isinstance(values[9], str)))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a reader never sees half of it (the name is unique to this process)."""
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _prune(root: Path, day: str) -> None:

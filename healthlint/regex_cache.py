@@ -24,7 +24,6 @@ documents' text add up) it keeps only what the last run used.
 from __future__ import annotations
 
 import marshal
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -75,14 +74,14 @@ def save() -> None:
     entries = _state["entries"]
     if len(entries) > MAX_ENTRIES:  # patterns made from documents' text would pile up: keep this run's
         entries = {key: value for key, value in entries.items() if key in _state["used"]}
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    from healthlint.atomicfile import write_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(entries))
-        os.replace(tmp, path)
+        write_atomic(path, marshal.dumps(entries))
         _state["added"] = 0
     except (OSError, ValueError):
-        tmp.unlink(missing_ok=True)
+        pass
 
 
 def _read(path: Path) -> dict:

@@ -208,7 +208,7 @@ def test_a_failed_write_is_one_note_for_the_whole_run(docs, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cache_module, "_write_atomic", refuse)
+    monkeypatch.setattr(cache_module, "write_atomic", refuse)
     r = run("check", "--jobs", "1", "docs")
     assert r.err_lines() == [f"healthlint: note: {docs / '.healthlint_cache'}: cannot write the results cache (Permission denied); "
                              "results are not cached (make the folder writable, or pass --no-cache)"]
