@@ -57,7 +57,13 @@ class Baseline:
 
     @classmethod
     def of(cls, findings: Iterable[Finding], base: Path) -> Baseline:
-        return cls(base, Counter(k for k, _ in _keys(findings, base)))
+        baseline = cls(base, Counter())
+        baseline.add(findings)
+        return baseline
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Record more findings (a run records each file's as it comes)."""
+        self.counts.update(k for k, _ in _keys(findings, self.base))
 
     def filter(self, findings: Iterable[Finding]) -> tuple[list[Finding], int]:
         """The findings the baseline does not account for, and how many it hid."""
@@ -110,13 +116,21 @@ def _entries(data: object, path: str | os.PathLike) -> Counter[Key]:
     return counts
 
 
-def write(path: str | os.PathLike, findings: Iterable[Finding]) -> int:
-    """Record ``findings`` in ``path`` atomically (a reader never sees half a file); returns how many."""
+def write(path: str | os.PathLike, findings: Iterable[Finding] | Baseline) -> int:
+    """Record ``findings`` (or a baseline made with :func:`for_file`) in ``path`` atomically; returns how many.
+
+    A reader never sees half a file.
+    """
     target = Path(path)
-    baseline = Baseline.of(findings, target.absolute().parent)
+    baseline = findings if isinstance(findings, Baseline) else Baseline.of(findings, for_file(path).base)
     text = baseline.to_json()
     try:
         write_atomic(target, text)
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     return sum(baseline.counts.values())
+
+
+def for_file(path: str | os.PathLike) -> Baseline:
+    """An empty baseline to be written to ``path`` (paths in it are relative to its folder)."""
+    return Baseline(Path(path).absolute().parent, Counter())

@@ -7,9 +7,13 @@ with ``--debug``.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
 
 import click
 
@@ -128,9 +132,8 @@ def check(**options) -> int:
 def _check(settings: Settings, ruleset, filters, *, paths, fmt, select, ignore, fail_on, exit_zero, stdin_filename, force_exclude,
            output_file, quiet, write_baseline, statistics, jobs, no_cache, **_) -> int:
     """The body of ``check`` once settings and rule packs are loaded."""
-    from healthlint import reporters
-    from healthlint.engine import Linter, lint_paths
-    from healthlint.parallel import WorkerError, default_jobs
+    from healthlint.engine import Linter, iter_outcomes
+    from healthlint.parallel import default_jobs
 
     _apply_selection(settings, ruleset, _split_codes(select), _split_codes(ignore))
     try:
@@ -142,37 +145,64 @@ def _check(settings: Settings, ruleset, filters, *, paths, fmt, select, ignore, 
         _refuse_to_overwrite_input(output_file, paths)
     stdin = _read_stdin() if "-" in paths else None
     cache = None if no_cache else _open_cache(settings)
+    if filters:
+        filters.start(linter.rules, stdin, stdin_filename or "-")
+    outcomes = iter_outcomes(linter, paths, stdin=stdin, stdin_filename=stdin_filename or "-", force_exclude=force_exclude,
+                             summaries=fmt == "json" and not statistics, jobs=jobs or default_jobs(), cache=cache)
+    with _report_file(None if write_baseline else output_file) as out:
+        tally = _report(outcomes, out, settings, linter, filters, fmt=fmt, statistics=statistics, summary=not quiet,
+                        write_baseline=bool(write_baseline))
+    if cache is not None and cache.problem:
+        click.echo(f"healthlint: note: {cache.problem}", err=True)
+    if write_baseline:
+        from healthlint.finding_filters import FilterError
+
+        try:
+            click.echo(f"healthlint: {filters.record(tally.errors)}", err=True)
+        except FilterError as exc:
+            raise UserError(str(exc)) from None
+        return EXIT_OK
+    if tally.errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if tally.fails(fail_on or settings.fail_on) else EXIT_OK
+
+
+def _report(outcomes, out, settings: Settings, linter, filters, *, fmt: str, statistics: bool, summary: bool,
+            write_baseline: bool):
+    """Report each file's findings as it is linted; the run's tally.
+
+    Errors and notes go to standard error as they come; the report (none when recording a
+    baseline) to ``out``.
+    """
+    from healthlint import reporters
+    from healthlint.parallel import WorkerError
+
+    kind = reporters.Reporter if write_baseline else (reporters.STATISTICS_REPORTS if statistics else reporters.REPORTS)[fmt]
+    report = kind(out, linter.rules if fmt == "sarif" else [], summary=summary)
+    tally = reporters.Tally()
     try:
-        result = lint_paths(linter, paths, stdin=stdin, stdin_filename=stdin_filename or "-", force_exclude=force_exclude,
-                            summaries=fmt == "json", jobs=jobs or default_jobs(), cache=cache)
+        for outcome in outcomes:
+            if outcome.error is not None:
+                click.echo(f"healthlint: error: {outcome.error}", err=True)
+                tally.errors.append(outcome.error)
+            elif outcome.note is not None:
+                click.echo(f"healthlint: note: {outcome.note}", err=True)
+                tally.notes.append(outcome.note)
+            elif outcome.checked:
+                findings = filters.apply(outcome.findings) if filters else outcome.findings
+                tally.files_checked += 1
+                tally.severities.update(f.severity for f in findings)
+                report.add(findings, outcome)
     except ConfigError as exc:  # a check that validates its options when it first runs
         raise UserError(_config_message(settings, exc)) from None
     except (WorkerError, PackError) as exc:  # PackError: a team rule's pattern ran out of time (RuleTimeout)
         raise UserError(str(exc)) from None
-    if cache is not None and cache.problem:
-        click.echo(f"healthlint: note: {cache.problem}", err=True)
-    for note in result.notes:
+    for note in filters.notes() if filters else ():
         click.echo(f"healthlint: note: {note}", err=True)
-    for error in result.errors:
-        click.echo(f"healthlint: error: {error}", err=True)
-    for note in filters.apply(result, linter.rules, stdin, stdin_filename or "-") if filters else ():
-        click.echo(f"healthlint: note: {note}", err=True)
-    if filters and write_baseline:
-        from healthlint.finding_filters import FilterError
-
-        try:
-            click.echo(f"healthlint: {filters.record(result)}", err=True)
-        except FilterError as exc:
-            raise UserError(str(exc)) from None
-        return EXIT_OK
-    render = reporters.STATISTICS[fmt] if statistics else reporters.REPORTERS[fmt]
-    report = render(result, linter.rules if fmt == "sarif" else [], summary=not quiet)
-    _write(report, output_file)
-    if result.errors:
-        return EXIT_ERROR
-    if exit_zero:
-        return EXIT_OK
-    return EXIT_FINDINGS if linter.fails(result.findings, fail_on or settings.fail_on) else EXIT_OK
+    report.finish(tally)
+    return tally
 
 
 def _filters(changed_since: str | None, baseline: str | None, write_baseline: str | None, statistics: bool, fmt: str):
@@ -250,14 +280,20 @@ def _read_stdin() -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _write(report: str, output_file: str | None) -> None:
-    """Print the report, or write it to ``output_file``; a file that cannot be written is a user error."""
+@contextmanager
+def _report_file(output_file: str | None) -> Iterator[TextIO]:
+    """Where the report goes: standard output, or ``output_file``, replaced only once the report is whole."""
     if not output_file:
-        click.echo(report, nl=False)
+        yield sys.stdout
+        sys.stdout.flush()
         return
+    from pathlib import Path
+
+    from healthlint.atomicfile import atomic_writer
+
     try:
-        with open(output_file, "w", encoding="utf-8") as fh:
-            fh.write(report)
+        with atomic_writer(Path(output_file)) as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
+            yield out
     except OSError as exc:
         raise UserError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -159,9 +160,21 @@ def to_finding(doc: Document, rule: Rule, hit, severity: str) -> Finding:
     )
 
 
+@dataclass(slots=True)
+class FileOutcome:
+    """What one named or discovered file gave: an error, a note, or its findings (sorted) and summary."""
+
+    path: str = ""
+    error: str | None = None  # unusable input: exit status 2
+    note: str | None = None  # a skipped file, for the user's information
+    checked: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    summary: dict | None = None  # the trust summary (JSON output)
+
+
 @dataclass
 class RunResult:
-    """What a run over some paths produced."""
+    """What a run over some paths produced, all in memory (:func:`lint_paths`)."""
 
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
@@ -169,138 +182,120 @@ class RunResult:
     notes: list[str] = field(default_factory=list)  # skipped files, for the user's information
     documents: list[dict] = field(default_factory=list)  # per-document summaries (JSON output)
 
+    def add(self, outcome: FileOutcome) -> None:
+        """Take in one file's outcome (outcomes come in report order: see :func:`iter_outcomes`)."""
+        if outcome.error is not None:
+            self.errors.append(outcome.error)
+        elif outcome.note is not None:
+            self.notes.append(outcome.note)
+        elif outcome.checked:
+            self.files_checked += 1
+            self.findings.extend(outcome.findings)
+            if outcome.summary is not None:
+                self.documents.append({"path": outcome.path, "trust": outcome.summary})
 
-def lint_paths(linter: Linter, paths: list[str], *, stdin: bytes | None = None, stdin_filename: str = "-",
-               force_exclude: bool = False, summaries: bool = False, jobs: int = 1,
-               cache: ResultCache | None = None) -> RunResult:
-    """Lint files, folders and ``-`` (stdin); collect errors rather than stopping at the first.
 
-    With ``summaries``, each document's trust summary (authorship, attribution, disclosure,
-    currency) is collected too, for editors auditing a whole site. ``jobs`` above 1 lints in
-    forked workers when there is enough to lint (the result is the same as with 1); ``cache``
-    reuses the findings of files linted before with the same settings (stdin is never cached).
+def lint_paths(linter: Linter, paths: list[str], **options) -> RunResult:
+    """Lint files, folders and ``-`` (stdin), keeping every result (options: :func:`iter_outcomes`)."""
+    result = RunResult()
+    for outcome in iter_outcomes(linter, paths, **options):
+        result.add(outcome)
+    return result
+
+
+def iter_outcomes(linter: Linter, paths: list[str], *, stdin: bytes | None = None, stdin_filename: str = "-",
+                  force_exclude: bool = False, summaries: bool = False, jobs: int = 1,
+                  cache: ResultCache | None = None) -> Iterator[FileOutcome]:
+    """Lint files, folders and ``-`` (stdin): one outcome per file, as soon as it is due.
+
+    Paths that do not exist and files skipped while walking folders come first, in the order
+    met; then every file in the order of its path, the order reports list findings in. So a
+    reporter can write each file's findings and forget them, and memory stays flat however many
+    files there are. Errors are collected, not raised. With ``summaries``, each document's trust
+    summary (authorship, attribution, disclosure, currency) comes too, for editors auditing a
+    whole site. ``jobs`` above 1 lints in forked workers when there is enough to lint (the
+    outcomes are the same as with 1); ``cache`` reuses the findings of files linted before with the
+    same settings (stdin is never cached).
     """
-    settings = linter.settings
-    outcomes: list[_Outcome] = []
-    pending: list[_Pending] = []
-    for item in _sources(paths, settings, stdin_filename, force_exclude):
-        outcome = _Outcome()
-        outcomes.append(outcome)
+    works: list[_Work] = []
+    for item in _sources(paths, linter.settings, stdin_filename, force_exclude):
         if isinstance(item, InputError):
-            outcome.error = str(item)
-            continue
-        if isinstance(item, Skipped):  # a FIFO or broken link met in a folder: a note, not an error
-            outcome.note = item.note
-            continue
-        outcome.path = item.display
-        try:
-            data = source_bytes(item, stdin if item.path is None else None, settings.max_bytes)
-        except InputError as exc:
-            outcome.error = str(exc)
-            continue
-        key = cache.key(item.display, data) if cache is not None and item.path is not None else None
-        entry = cache.get(key, item.display, need_summary=summaries) if key is not None else None
-        if entry is not None:
-            outcome.checked, outcome.findings, outcome.summary = True, entry.findings, entry.summary if summaries else None
-        elif jobs > 1 and item.path is not None:  # stdin is linted here, in order, like one process would
-            pending.append(_Pending(outcome, item, data, key))
+            yield FileOutcome(error=str(item))
+        elif isinstance(item, Skipped):  # a FIFO or broken link met in a folder: a note, not an error
+            yield FileOutcome(note=item.note)
         else:
-            _finish(_Pending(outcome, item, data, key), _lint_bytes(linter, item, data, summaries), cache)
-    if pending:
-        for work, done in zip(pending, _lint_pending(linter, pending, jobs, summaries)):
-            _finish(work, done, cache)
-    return _collect(outcomes)
+            works.append(_Work(item))
+    works.sort(key=lambda work: work.source.display)  # stable: a path met twice keeps its order
+    ready = (_prepare(work, linter.settings, stdin, cache, summaries) for work in works)
+    task = partial(_lint_work, linter, summaries)
+    if jobs > 1 and len(works) > 1:
+        from healthlint import parallel
+
+        done = parallel.imap(task, ready, jobs=jobs, size=_work_size, label=_work_label)
+    else:
+        done = ((work, task(work) if work.done is None else None) for work in ready)
+    for work, outcome in done:
+        yield _finish(work, outcome, cache)
 
 
 @dataclass(slots=True)
-class _Outcome:
-    """What one named or discovered file gave: an error, a note, or its findings (and summary)."""
+class _Work:
+    """A file to lint: its source, then its bytes and cache key, or its outcome when no linting is needed."""
 
-    path: str = ""
-    error: str | None = None
-    note: str | None = None
-    checked: bool = False
-    findings: list[Finding] = field(default_factory=list)
-    summary: dict | None = None
-
-
-@dataclass(slots=True)
-class _Pending:
-    """A file read but not yet linted: where its outcome goes and its cache key (None: not cached)."""
-
-    outcome: _Outcome
     source: Source
-    data: bytes
-    key: str | None
+    data: bytes = b""
+    key: str | None = None
+    done: FileOutcome | None = None
 
 
-def _lint_bytes(linter: Linter, source: Source, data: bytes, summaries: bool) -> _Outcome:
+def _work_size(work: _Work) -> int:
+    return 0 if work.done is not None else max(len(work.data), 1)
+
+
+def _work_label(work: _Work) -> str:
+    return work.source.display
+
+
+def _prepare(work: _Work, settings: Settings, stdin: bytes | None, cache: ResultCache | None, summaries: bool) -> _Work:
+    """Read a file and look it up in the cache; ``work.done`` is set when it needs no linting."""
+    source = work.source
+    try:
+        work.data = source_bytes(source, stdin if source.path is None else None, settings.max_bytes)
+    except InputError as exc:
+        work.done = FileOutcome(source.display, error=str(exc))
+        return work
+    if cache is not None and source.path is not None:
+        work.key = cache.key(source.display, work.data)
+        entry = cache.get(work.key, source.display, need_summary=summaries)
+        if entry is not None:
+            summary = entry.summary if summaries else None
+            work.done, work.data = FileOutcome(source.display, checked=True, findings=entry.findings, summary=summary), b""
+    return work
+
+
+def _lint_work(linter: Linter, summaries: bool, work: _Work) -> FileOutcome:
     """Parse and lint one file's bytes (in this process or a worker)."""
-    doc = parse_source(source, data)
+    doc = parse_source(work.source, work.data)
     if isinstance(doc, str):
-        return _Outcome(note=doc)
-    findings = linter.lint(doc)
+        return FileOutcome(work.source.display, note=doc)
     summary = None
     if summaries:
         from healthlint.checks.trust import trust_summary
 
         summary = trust_summary(doc, linter.settings)
-    return _Outcome(checked=True, findings=findings, summary=summary)
+    return FileOutcome(work.source.display, checked=True, findings=linter.lint(doc), summary=summary)
 
 
-def _finish(work: _Pending, done: _Outcome, cache: ResultCache | None) -> None:
-    """Record a linted file's outcome, and cache it."""
-    work.outcome.note, work.outcome.checked = done.note, done.checked
-    work.outcome.findings, work.outcome.summary = done.findings, done.summary
-    if cache is not None and work.key is not None and done.checked:
+def _finish(work: _Work, outcome: FileOutcome | None, cache: ResultCache | None) -> FileOutcome:
+    """A file's outcome, cached when it was linted just now; its bytes are let go."""
+    if outcome is None:
+        outcome = work.done
+    elif cache is not None and work.key is not None and outcome.checked:
         from healthlint.cache import Entry
 
-        cache.put(work.key, Entry(done.findings, done.summary))
-
-
-def _lint_pending(linter: Linter, pending: list[_Pending], jobs: int, summaries: bool) -> list[_Outcome]:
-    """Lint the files read but not found in the cache: in forked workers when that pays, else here.
-
-    Before forking, this process lints one document of typical (median) size: that builds the
-    lazily compiled lexicons and patterns once, for every worker to inherit, and its result is used.
-    (A made-up warm-up document measured slower: it builds lexicons the files may not need.)
-    """
-    from healthlint import parallel
-
-    def lint(i: int) -> _Outcome:
-        return _lint_bytes(linter, pending[i].source, pending[i].data, summaries)
-
-    sizes = [len(work.data) for work in pending]
-    todo = list(range(len(pending)))
-    done: dict[int, _Outcome] = {}
-    if parallel.plan_workers(jobs, sizes) >= 2:
-        first = sorted(todo, key=lambda i: (sizes[i], i))[len(todo) // 2]
-        done[first] = lint(first)
-        todo.remove(first)
-    workers = parallel.plan_workers(jobs, [sizes[i] for i in todo])
-    if workers < 2:
-        done.update((i, lint(i)) for i in todo)
-    else:
-        outcomes = parallel.run(lambda k: lint(todo[k]), [sizes[i] for i in todo], workers, lambda k: pending[todo[k]].source.display)
-        done.update(zip(todo, outcomes))
-    return [done[i] for i in range(len(pending))]
-
-
-def _collect(outcomes: list[_Outcome]) -> RunResult:
-    """The run's result, in the order the files were named and found (so any ``jobs`` gives the same)."""
-    result = RunResult()
-    for outcome in outcomes:
-        if outcome.error is not None:
-            result.errors.append(outcome.error)
-        elif outcome.note is not None:
-            result.notes.append(outcome.note)
-        elif outcome.checked:
-            result.files_checked += 1
-            result.findings.extend(outcome.findings)
-            if outcome.summary is not None:
-                result.documents.append({"path": outcome.path, "trust": outcome.summary})
-    result.findings.sort()
-    return result
+        cache.put(work.key, Entry(outcome.findings, outcome.summary))
+    work.data = b""
+    return outcome
 
 
 def _sources(paths: list[str], settings: Settings, stdin_filename: str,

@@ -9,11 +9,11 @@ changes the reporter, but its combinations with the others are checked here too.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from healthlint import baseline as baselines
 from healthlint.changes import Changes, ChangesError, changed_since
-from healthlint.engine import RunResult
+from healthlint.findings import Finding
 from healthlint.rules import Rule
 
 STATISTICS_FORMATS = ("text", "json")
@@ -25,11 +25,18 @@ class FilterError(Exception):
 
 @dataclass
 class Filters:
-    """What the options ask for, with the git changes and the baseline already read."""
+    """What the options ask for, with the git changes and the baseline already read.
+
+    A run calls :meth:`start` once, :meth:`apply` on each file's findings as they come, then
+    :meth:`notes` and, for ``--write-baseline``, :meth:`record`.
+    """
 
     changes: Changes | None = None
     baseline: baselines.Baseline | None = None
     write_baseline: str | None = None
+    hidden: int = 0  # findings the baseline accounted for
+    recording: baselines.Baseline | None = None
+    document_codes: set[str] = field(default_factory=set)
 
     @classmethod
     def from_options(cls, *, changed_since_ref: str | None, baseline: str | None, write_baseline: str | None,
@@ -47,29 +54,41 @@ class Filters:
             raise FilterError(str(exc)) from None
         return cls(changes, known, write_baseline)
 
-    def apply(self, result: RunResult, rules: Iterable[Rule], stdin: bytes | None = None, stdin_filename: str = "-") -> list[str]:
-        """Filter ``result.findings`` in place; returns notes for the user (how many the baseline hid)."""
-        notes = []
+    def start(self, rules: Iterable[Rule], stdin: bytes | None = None, stdin_filename: str = "-") -> None:
+        """Get ready for a run with these rules (and this standard input, compared with git as a file)."""
+        self.document_codes = {r.code for r in rules if r.document_level}
+        if self.write_baseline:
+            self.recording = baselines.for_file(self.write_baseline)
+        if self.changes is not None and stdin is not None:
+            from healthlint.files import decode
+
+            self.changes.use_text(stdin_filename, decode(stdin)[0])
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        """The findings of one file to report (none when recording a baseline)."""
+        if self.recording is not None:
+            self.recording.add(findings)
+            return []
         if self.baseline is not None:  # first: it counts identical findings over the whole file
-            result.findings, hidden = self.baseline.filter(result.findings)
-            if hidden:
-                notes.append(f"{hidden} finding{'s' if hidden != 1 else ''} already in the baseline not shown")
+            findings, hidden = self.baseline.filter(findings)
+            self.hidden += hidden
         if self.changes is not None:
-            if stdin is not None:
-                from healthlint.files import decode
+            findings = self.changes.filter(findings, self.document_codes)
+        return findings
 
-                self.changes.use_text(stdin_filename, decode(stdin)[0])
-            document_codes = {r.code for r in rules if r.document_level}
-            result.findings = self.changes.filter(result.findings, document_codes)
-        return notes
+    def notes(self) -> list[str]:
+        """What the user should know about what was left out."""
+        if not self.hidden:
+            return []
+        return [f"{self.hidden} finding{'s' if self.hidden != 1 else ''} already in the baseline not shown"]
 
-    def record(self, result: RunResult) -> str:
+    def record(self, errors: list[str]) -> str:
         """Write the baseline (not when some paths could not be checked); the line to tell the user."""
-        assert self.write_baseline
-        if result.errors:
+        assert self.write_baseline and self.recording is not None
+        if errors:
             raise FilterError(f"{self.write_baseline}: baseline not written, because some paths could not be checked (see above)")
         try:
-            n = baselines.write(self.write_baseline, result.findings)
+            n = baselines.write(self.write_baseline, self.recording)
         except baselines.BaselineError as exc:
             raise FilterError(str(exc)) from None
         return f"recorded {n} finding{'s' if n != 1 else ''} in {self.write_baseline}"

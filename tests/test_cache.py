@@ -45,13 +45,13 @@ def _in_tmp(tmp_path, monkeypatch):
 def linted(monkeypatch) -> list[str]:
     """The paths linted afresh (not served from the cache) in this process."""
     seen: list[str] = []
-    real = engine._lint_bytes
+    real = engine._lint_work
 
-    def spy(linter, source, data, summaries):
-        seen.append(source.display)
-        return real(linter, source, data, summaries)
+    def spy(linter, summaries, work):
+        seen.append(work.source.display)
+        return real(linter, summaries, work)
 
-    monkeypatch.setattr(engine, "_lint_bytes", spy)
+    monkeypatch.setattr(engine, "_lint_work", spy)
     return seen
 
 

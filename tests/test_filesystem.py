@@ -69,9 +69,9 @@ def test_special_files_named_explicitly_are_errors(tmp_path):
     assert r.returncode == 2
     assert "a.md:1:3: HL103" in r.stdout  # the other files are still linted
     errors = r.stderr.splitlines()
-    assert [e.split(":")[2] for e in errors] == [" pipe.md", " /dev/null", " /dev/zero"]
-    assert errors[0] == "healthlint: error: pipe.md: a named pipe (FIFO), not a file (healthlint reads regular files; use '-' for standard input)"
-    assert all("a character device, not a file" in e for e in errors[1:])
+    assert [e.split(":")[2] for e in errors] == [" /dev/null", " /dev/zero", " pipe.md"]  # in the report's order
+    assert errors[2] == "healthlint: error: pipe.md: a named pipe (FIFO), not a file (healthlint reads regular files; use '-' for standard input)"
+    assert all("a character device, not a file" in e for e in errors[:2])
     assert "Traceback" not in r.stderr
 
 

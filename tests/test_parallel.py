@@ -1,7 +1,7 @@
 """--jobs: forked workers give the same result as one process, byte for byte, and fail cleanly.
 
 Most tests lower :data:`healthlint.parallel.MIN_BYTES_PER_WORKER` so that small test files are
-linted in workers, and spy on :func:`healthlint.parallel.run` to prove that they were.
+linted in workers, and spy on the forking of workers to prove that they were.
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ def forks(monkeypatch) -> list[int]:
     """Lower the size threshold and record the number of workers of each parallel run."""
     monkeypatch.setattr(parallel, "MIN_BYTES_PER_WORKER", 1)
     calls: list[int] = []
-    real = parallel.run
+    real = parallel._start
 
-    def spy(task, sizes, workers, label):
+    def spy(task, workers):
         calls.append(workers)
-        return real(task, sizes, workers, label)
+        return real(task, workers)
 
-    monkeypatch.setattr(parallel, "run", spy)
+    monkeypatch.setattr(parallel, "_start", spy)
     return calls
 
 
@@ -94,14 +94,12 @@ def test_cli_output_is_byte_identical(corpus, forks, fmt):
     assert one.code == 2 and one.out
 
 
-def test_stdin_is_linted_in_this_process(corpus, forks, monkeypatch):
+def test_stdin_is_linted_like_a_file(corpus, forks, monkeypatch):
     parent, where = os.getpid(), {}
     real = Linter.lint
 
     def spy(self, doc):
-        if in_worker(parent):
-            return real(self, doc)
-        where[doc.path] = "parent"
+        where[doc.path] = "worker" if in_worker(parent) else "parent"
         return real(self, doc)
 
     monkeypatch.setattr(Linter, "lint", spy)
@@ -109,7 +107,17 @@ def test_stdin_is_linted_in_this_process(corpus, forks, monkeypatch):
     where.clear()
     result = lint_paths(linter(), ["more", "-"], stdin=ARTICLE.encode(), stdin_filename="typed.md", jobs=2)
     assert forks == [2] and as_tuple(result) == as_tuple(serial)
-    assert "typed.md" in where and "more/00.md" not in where
+    # the first file warms up the lexicons every worker inherits; the rest, stdin too, go to workers
+    assert where == {"more/00.md": "parent"}
+
+
+def test_results_stream_in_order_as_workers_finish(corpus, forks):
+    """The outcomes come in path order while the run goes on, not all at the end."""
+    outcomes = engine.iter_outcomes(linter(), ["more"], jobs=2)
+    first = next(outcomes)
+    assert first.path == "more/00.md" and forks == []  # linted here before any worker exists
+    rest = [o.path for o in outcomes]
+    assert forks == [2] and rest == sorted(rest) and len(rest) == 14
 
 
 # -- when workers are used ------------------------------------------------------------------------
@@ -125,7 +133,7 @@ def test_plan_workers():
 
 def test_one_file_or_a_small_run_stays_in_this_process(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(parallel, "run", lambda *a: calls.append(a))
+    monkeypatch.setattr(parallel, "_start", lambda *a: calls.append(a))
     write(tmp_path / "a.md", ARTICLE * 200)
     write(tmp_path / "b.md", ARTICLE)
     assert run("check", "--no-cache", "--jobs", "8", "a.md").findings
@@ -153,7 +161,9 @@ def test_a_dead_worker_is_one_error_naming_the_file(corpus, forks, monkeypatch):
 
     monkeypatch.setattr(Linter, "lint", lint)
     r = run("check", "--no-cache", "--jobs", "2", "more")
-    assert r.code == 2 and r.out == ""
+    serial = run("check", "--no-cache", "--jobs", "1", "more")
+    assert r.code == 2 and r.out and serial.out.startswith(r.out)  # the files before it are reported
+    assert "more/07.md" not in r.out and "problems" not in r.out
     assert r.err_lines() == ["healthlint: error: more/07.md: the worker process linting this file was killed by signal 9 (SIGKILL); "
                              "rerun with --jobs 1 to lint in one process"]
     assert multiprocessing.active_children() == []
@@ -239,7 +249,8 @@ def test_ctrl_c_at_the_terminal_ends_every_process(corpus):
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=20)
     # as in one process: click turns Ctrl-C into Abort, which healthlint reports in one line
-    assert (proc.returncode, out, err.strip()) == (2, "", "healthlint: aborted"), err
+    assert (proc.returncode, err.strip()) == (2, "healthlint: aborted"), err
+    assert "more/01.md" not in out and "problems" not in out  # only the file linted before the workers started
     for pid in map(int, set(workers.read_text().split())):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)

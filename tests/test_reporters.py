@@ -265,3 +265,68 @@ def test_sarif_written_to_output_file(files, tmp_path, sarif_validator):
     r = run("check", "--select", SELECT, "--format", "sarif", "-o", "out.sarif", *files)
     assert r.code == 1 and r.out == ""
     assert_valid(sarif_validator, json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8")))
+
+
+# -- streaming: reports are written as files are linted ----------------------------------------------
+def many_files(tmp_path, n: int = 6) -> None:
+    for i in range(n):
+        write(tmp_path / "docs" / f"{i}.md", ARTICLE)
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_spooled_arrays_on_disk_give_the_same_document(tmp_path, monkeypatch, fmt):
+    """Past SPOOL_MEMORY, findings wait on disk: the document is byte for byte json.dumps's."""
+    many_files(tmp_path)
+    in_memory = run("check", "--format", fmt, "--select", SELECT, "docs")
+    monkeypatch.setattr(reporters, "SPOOL_MEMORY", 10)
+    on_disk = run("check", "--format", fmt, "--select", SELECT, "docs")
+    assert on_disk.out == in_memory.out and on_disk.code == in_memory.code == 1
+    doc = json.loads(on_disk.out)
+    assert on_disk.out == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_each_file_is_reported_before_the_next_is_linted(tmp_path, monkeypatch):
+    from healthlint.engine import Linter
+
+    many_files(tmp_path, 3)
+    seen: list[tuple[str, str]] = []
+    real = Linter.lint
+
+    def lint(self, doc):
+        seen.append((doc.path, stdout.getvalue()))
+        return real(self, doc)
+
+    import io
+    import sys
+
+    stdout = io.StringIO()
+    monkeypatch.setattr(Linter, "lint", lint)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    from healthlint.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["check", "--select", SELECT, "--jobs", "1", "docs"])
+    assert [path for path, _ in seen] == ["docs/0.md", "docs/1.md", "docs/2.md"]
+    assert seen[0][1] == "" and "docs/0.md:3:" in seen[1][1] and "docs/1.md" not in seen[1][1]
+
+
+def test_output_file_is_replaced_only_by_a_whole_report(tmp_path, monkeypatch):
+    from healthlint.engine import Linter
+
+    many_files(tmp_path, 3)
+    (tmp_path / "report.txt").write_text("the previous report\n")
+    real = Linter.lint
+
+    def lint(self, doc):
+        if doc.path.endswith("2.md"):
+            raise KeyboardInterrupt  # stopped half way
+        return real(self, doc)
+
+    monkeypatch.setattr(Linter, "lint", lint)
+    r = run("check", "--select", SELECT, "-o", "report.txt", "docs")
+    assert r.code == 2 and r.err.strip() == "healthlint: aborted"
+    assert (tmp_path / "report.txt").read_text() == "the previous report\n"
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]  # no temporary file left
+    monkeypatch.setattr(Linter, "lint", real)
+    assert run("check", "--select", SELECT, "-o", "report.txt", "docs").code == 1
+    assert (tmp_path / "report.txt").read_text().endswith("in 3 files.\n")
