@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from healthlint.config import ConfigError, Settings
 from healthlint.document import Document
 from healthlint.files import InputError, Skipped, Source, discover, glob_matches, is_excluded, parse_source, relative_posix, source_bytes
-from healthlint.findings import SEVERITIES, SEVERITY_RANK, Finding
+from healthlint.findings import SEVERITIES, Finding
 from healthlint.rules import Rule, RuleSet, load_builtin, load_packs
 from healthlint.suppression import Suppressions, selector_matches
 
@@ -129,10 +129,6 @@ class Linter:
             return []
         rel = relative_posix(Path(path), self.settings.base)
         return [c for glob, codes in self.settings.per_file_ignores.items() if glob_matches(rel, glob) for c in codes]
-
-    def fails(self, findings: Iterable[Finding], fail_on: str) -> bool:
-        threshold = SEVERITY_RANK[fail_on]
-        return any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
 
 
 # Options that are thresholds are numbers even when their default is None (unset): metric min/max.
