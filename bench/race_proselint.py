@@ -33,8 +33,11 @@ What it does:
   loops over the files; nothing in it imports multiprocessing or concurrent.futures); the
   ``processes`` figure below confirms it from outside.
 - peak memory: ``ru_maxrss`` from ``os.wait4`` for every timed run (exact, the largest single
-  process of the tree) and, on Linux, the resident memory of the whole process tree summed and
-  sampled every 50 ms from ``/proc`` (parallel workers add up). The larger of the two counts.
+  process of the tree) and, on Linux, the memory of the whole process tree, sampled every 50 ms
+  from ``/proc`` (parallel workers add up). The tree's memory is the sum of each process's
+  proportional set size (``Pss`` in ``/proc/PID/smaps_rollup``, as ``smem`` reports): a page
+  that forked workers still share with their parent is counted once, split between them, where
+  summed resident sizes would count it once per process. The larger of the two counts.
 
 Targets (``--check`` makes the exit status 1 when one fails): healthlint takes at most half of
 proselint's time on the corpus; healthlint's one-file time is no more than proselint's; 10x the
@@ -240,7 +243,7 @@ class Sample:
 
     seconds: float
     max_rss_mb: float      # largest single process of the tree (ru_maxrss from wait4)
-    tree_rss_mb: float     # whole tree, summed, sampled (0 where /proc is missing)
+    tree_rss_mb: float     # whole tree, proportional set sizes summed, sampled (0 where /proc is missing)
     processes: int         # most processes seen at once in the tree
     exit_code: int
 
@@ -287,19 +290,21 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+def _memory_kb(pid: int) -> int:
+    """A process's proportional set size (its resident size where the kernel has no smaps_rollup)."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path) as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
 class TreeSampler(threading.Thread):
-    """Samples the summed resident memory of a process and its descendants (Linux /proc)."""
+    """Samples the summed memory (PSS) of a process and its descendants (Linux /proc)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -314,7 +319,7 @@ class TreeSampler(threading.Thread):
                 pid = frontier.pop()
                 tree.append(pid)
                 frontier.extend(_children(pid))
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in tree))
+            self.peak_kb = max(self.peak_kb, sum(_memory_kb(p) for p in tree))
             self.processes = max(self.processes, len(tree))
             self.done.wait(SAMPLE_SECONDS)
 
