@@ -225,9 +225,27 @@ def _check_regular(source: Source, mode: int, size: int, max_bytes: int) -> None
         raise InputError(f"{source.display}: {kind}, not a file (healthlint reads regular files; use '-' for standard input)")
     if size > max_bytes:
         raise InputError(
-            f"{source.display}: {size / 1048576:.1f} MB is over the {max_bytes / 1048576:.0f} MB limit "
+            f"{source.display}: {_over(size, max_bytes)} limit "
             "(raise max-file-size in the config to lint it)"
         )
+
+
+def _over(size: int, limit: int) -> str:
+    """``1.5 MB is over the 1 MB``, in bytes when rounding would make the two look equal."""
+    said = human_size(size), human_size(limit)
+    if said[0] == said[1]:
+        said = f"{size:,} bytes", f"{limit:,}-byte"
+    return f"{said[0]} is over the {said[1]}"
+
+
+def human_size(n: int) -> str:
+    """``1.5 MB``, ``12 KB``, ``900 bytes``."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            value = n / scale
+            text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
+            return f"{text.removesuffix('.0')} {unit}"
+    return f"{n} byte{'s' if n != 1 else ''}"
 
 
 def decode(data: bytes) -> tuple[str, list[InputProblem]]:

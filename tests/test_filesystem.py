@@ -300,3 +300,15 @@ def test_input_files_are_never_written_to(tmp_path):
         r = run(*args)
         assert r.code in (0, 1), (args, r.output)
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(("limit_mb", "size", "said"), [
+    (0.001, 2000, "a.md: 2 KB is over the 1 KB limit"),
+    (0.0001, 300, "a.md: 300 bytes is over the 104 bytes limit"),
+    (1, 1048577, "a.md: 1,048,577 bytes is over the 1,048,576-byte limit"),
+])
+def test_size_limit_messages_read_well_at_any_size(tmp_path, limit_mb, size, said):
+    write(tmp_path / ".healthlint.yaml", f"max-file-size: {limit_mb}\n")
+    write(tmp_path / "a.md", "a" * size)
+    r = cli("a.md", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.startswith(f"healthlint: error: {said} (raise max-file-size")
