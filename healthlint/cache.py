@@ -25,10 +25,10 @@ from typing import Any
 
 from healthlint import __version__
 from healthlint.atomicfile import write_atomic
+from healthlint.cachedir import CACHE_DIR_NAME, cache_folder
 from healthlint.config import Settings
 from healthlint.findings import Finding
 
-CACHE_DIR_NAME = ".healthlint_cache"
 FORMAT = 1  # bump when the entry layout changes
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -118,7 +118,7 @@ def open_cache(settings: Settings) -> ResultCache:
 
 def cache_root(settings: Settings) -> Path:
     """Where ``.healthlint_cache/`` goes: ``settings.base``, the config file's folder (or the current one)."""
-    return settings.base / CACHE_DIR_NAME
+    return cache_folder(settings.base)
 
 
 def fingerprint(settings: Settings, pack_paths: list[Path], today: str) -> str:

@@ -7,16 +7,21 @@ with ``--debug``.
 
 from __future__ import annotations
 
-import json
 import sys
-import textwrap
+from typing import TYPE_CHECKING
 
 import click
 
 from healthlint import __version__
-from healthlint.config import ConfigError, Settings, load_settings
+from healthlint.config import ConfigError, Settings
 from healthlint.findings import SEVERITIES
-from healthlint.rules import PackError, Rule
+from healthlint.rules import PackError
+
+if TYPE_CHECKING:
+    from healthlint.rules import Rule
+
+# Start-up time counts (a pre-commit run lints one file): modules that compile patterns or parse
+# YAML (the engine and what it imports) load in _setup, after the compiled-pattern cache.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -41,13 +46,19 @@ def _setup(config: str | None, *, cache_patterns: bool = False) -> tuple[Setting
     With ``cache_patterns``, regular expressions compiled from here on (markdown-it's, the rule
     packs', the lexicons') use the compiled-pattern cache in ``.healthlint_cache/``.
     """
+    from pathlib import Path
+
+    from healthlint.config import locate_config, settings_base, settings_from
+
     try:
-        settings = load_settings(config)
+        cwd = Path.cwd()
+        path = locate_config(config, cwd)
         if cache_patterns:  # like __pycache__: never changes a result, so --no-cache keeps it
             from healthlint import regex_cache
-            from healthlint.cache import cache_root
+            from healthlint.cachedir import cache_folder
 
-            regex_cache.install(cache_root(settings))
+            regex_cache.install(cache_folder(settings_base(path, cwd)))
+        settings = settings_from(path, cwd)
         from healthlint.engine import load_ruleset
 
         return settings, load_ruleset(settings)
@@ -269,6 +280,8 @@ def rules_command(fmt: str, config: str | None) -> int:
     """List every rule: code, name, severity and a one-line summary."""
     _, ruleset = _setup(config)
     if fmt == "json":
+        import json
+
         data = [{"code": r.code, "name": r.name, "severity": r.severity, "family": r.family, "type": r.type,
                  "summary": r.summary, "source": r.source} for r in ruleset]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -297,6 +310,9 @@ def explain(code: str, config: str | None) -> int:
 
 def render_explanation(rule: Rule) -> str:
     """The text of ``healthlint explain``."""
+    import json
+    import textwrap
+
     wrap = lambda t: "\n\n".join(textwrap.fill(" ".join(p.split()), 88) for p in t.strip().split("\n\n"))  # noqa: E731
     out = [f"{rule.code} {rule.name} ({rule.severity}, {rule.family})", "", wrap(rule.summary), "", wrap(rule.explanation)]
     if rule.bad:

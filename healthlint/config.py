@@ -9,17 +9,18 @@ over 1 MB, or with an anchor bomb or recursive alias, is an error rather than a 
 
 from __future__ import annotations
 
-import difflib
-import reprlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from healthlint import yamlsafe
 from healthlint.findings import SEVERITIES
+
+if TYPE_CHECKING:
+    import yaml
+
+# yaml, tomllib, difflib and reprlib are imported where they are needed: most runs have no YAML
+# config, and the CLI looks for the config file before anything compiles a pattern (so that the
+# compiled-pattern cache in the config's folder is in place first; see healthlint.regex_cache).
 
 CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
 KEYS = {
@@ -78,6 +79,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _pyproject_table(path: Path) -> dict | None:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -91,14 +94,28 @@ def _pyproject_table(path: Path) -> dict | None:
 def load_settings(explicit: str | None = None, cwd: Path | None = None) -> Settings:
     """Find (or take) the config file and return the merged settings."""
     cwd = cwd or Path.cwd()
-    if explicit is not None:
-        path = Path(explicit)
-        if not path.exists():
-            raise ConfigError(f"{explicit}: config file not found")
-        if not path.is_file():  # a folder, or a FIFO that would wait for a writer
-            raise ConfigError(f"{explicit}: not a file (give the path of a .healthlint.yaml or pyproject.toml)")
-    else:
-        path = find_config(cwd)
+    return settings_from(locate_config(explicit, cwd), cwd)
+
+
+def locate_config(explicit: str | None, cwd: Path) -> Path | None:
+    """The config file to use: ``explicit`` (which must be a file), else the nearest one found."""
+    if explicit is None:
+        return find_config(cwd)
+    path = Path(explicit)
+    if not path.exists():
+        raise ConfigError(f"{explicit}: config file not found")
+    if not path.is_file():  # a folder, or a FIFO that would wait for a writer
+        raise ConfigError(f"{explicit}: not a file (give the path of a .healthlint.yaml or pyproject.toml)")
+    return path
+
+
+def settings_base(path: Path | None, cwd: Path) -> Path:
+    """The folder settings are relative to (and caches go in): the config file's, else ``cwd``."""
+    return path.parent.resolve() if path is not None else cwd
+
+
+def settings_from(path: Path | None, cwd: Path) -> Settings:
+    """The settings of the config file ``path`` (from :func:`locate_config`); the defaults if None."""
     if path is None:
         return Settings(base=cwd)
     data, lines = _read(path)
@@ -121,6 +138,10 @@ def _read(path: Path) -> tuple[dict, dict[str, int]]:
                           "is not valid UTF-8 (save the file as UTF-8)") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    import yaml
+
+    from healthlint import yamlsafe
+
     try:
         data, node = yamlsafe.load_with_node(text)
     except yaml.YAMLError as exc:
@@ -247,6 +268,8 @@ def _vocabulary_entry(entry: Any, key: str, where: str) -> tuple[str, str | None
 
 def _short_repr(value: Any) -> str:
     """``repr`` cut short, for a value quoted in a one-line error (it may be a large nested list)."""
+    import reprlib
+
     short = reprlib.Repr()
     short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, 40, 40
     return short.repr(value)
@@ -264,11 +287,13 @@ def parse_settings(data: dict, path: Path, lines: dict[str, int] | None = None) 
 
     unknown = [k for k in data if k not in KEYS]
     if unknown:
+        import difflib
+
         key = str(unknown[0])
         close = difflib.get_close_matches(key, KEYS, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ConfigError(f"{at(key)}: unknown key '{key}' ({hint}known keys: {', '.join(sorted(KEYS))})")
-    base = path.parent.resolve()
+    base = settings_base(path, path.parent)
     s = Settings(base=base, source=path)
 
     def strings(key: str) -> list[str]:
