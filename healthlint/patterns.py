@@ -64,6 +64,10 @@ def phrase_alternation(patterns: list[str]) -> str:
 
 
 def literal_alternation(words: list[str]) -> str:
-    """An alternation of literal words or phrases, longest first (no word boundaries added)."""
-    unique = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    """An alternation of literal words or phrases, longest first (no word boundaries added).
+
+    Words of the same length are in alphabetical order, so the pattern is the same in every run
+    (a set's order changes with the hash seed, and the compiled-pattern cache keys on the text).
+    """
+    unique = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
     return "|".join(literal_body(w) for w in unique)
