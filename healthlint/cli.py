@@ -352,4 +352,27 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"healthlint: internal error: {type(exc).__name__}: {detail} (rerun with --debug for the traceback)", err=True)
         code = EXIT_ERROR
     sys.stdout.flush()
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    status = code if isinstance(code, int) else EXIT_OK
+    if argv is None:  # the command itself, not a caller in the same process (tests)
+        _exit_without_cleanup(status)
+    sys.exit(status)
+
+
+def _exit_without_cleanup(status: int) -> None:
+    """End the process now, as mypy does, when nothing is left to clean up; else return.
+
+    A normal exit frees every object the run made (the word lists, the parsed packs): ~12 ms of
+    a one-file run. Output is flushed first; a run that started worker processes or threads
+    exits the usual way so that they are joined.
+    """
+    import os
+
+    threading = sys.modules.get("threading")
+    if "multiprocessing" in sys.modules or "concurrent.futures" in sys.modules or (threading and threading.active_count() > 1):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stream: let the usual exit deal with it
+        return
+    os._exit(status)
