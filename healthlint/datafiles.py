@@ -21,12 +21,21 @@ def load_yaml(name: str) -> Any:
     """A YAML data file of ``healthlint/data``, parsed once (with the C loader when available).
 
     These files ship with healthlint, so they skip :func:`healthlint.yamlsafe.check_limits`
-    (a few milliseconds at start-up); YAML that users write always goes through it. yaml is
+    (a few milliseconds at start-up); YAML that users write always goes through it. A warm
+    CLI run takes the data from :mod:`healthlint.yaml_cache` instead of parsing it. yaml is
     imported here, not at the top, so that scripts/build_vocabulary.py can use :func:`data_path`
     in a build environment without it.
     """
-    import yaml
+    from healthlint import yaml_cache
 
-    from healthlint.yamlsafe import FAST_LOADER
+    path = data_path(name)
+    text = path.read_text(encoding="utf-8")
+    data = yaml_cache.lookup("data", path, text)
+    if data is None:
+        import yaml
 
-    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=FAST_LOADER)
+        from healthlint.yamlsafe import FAST_LOADER
+
+        data = yaml.load(text, Loader=FAST_LOADER)
+        yaml_cache.remember("data", path, text, yaml_cache.dump(data))
+    return data

@@ -227,17 +227,13 @@ def load_pack(path: Path, label: str | None = None, *, builtin: bool = False) ->
         raise PackError(f"{shown}: rule pack not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{shown}: cannot read rule pack: {exc}") from None
-    import yaml
+    from healthlint import yaml_cache
 
-    from healthlint import yamlsafe
-
-    try:
-        data = yamlsafe.load(text, _line_loader(), max_chars=yamlsafe.MAX_PACK_CHARS)  # no anchor bombs
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}" if mark else shown
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PackError(f"{where}: invalid YAML: {problem}") from None
+    data = yaml_cache.lookup("pack", path, text)
+    dumped = None
+    if data is None:
+        data = _parse_pack(text, shown)
+        dumped = yaml_cache.dump(data)  # before building the rules changes it
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise PackError(f"{shown}: a rule pack is a mapping with a list of rules under 'rules:'")
     unknown = set(data) - {"rules", "family", "description", "__line__"}
@@ -248,7 +244,23 @@ def load_pack(path: Path, label: str | None = None, *, builtin: bool = False) ->
         if not isinstance(item, dict):
             raise PackError(f"{shown}: rule #{i} is not a mapping of keys to values")
         rules.append(_build_rule(item, shown, i, builtin))
+    yaml_cache.remember("pack", path, text, dumped)  # only a pack that loaded cleanly
     return rules
+
+
+def _parse_pack(text: str, shown: str) -> Any:
+    """A pack's YAML, each mapping with its ``__line__``, within yamlsafe's bounds."""
+    import yaml
+
+    from healthlint import yamlsafe
+
+    try:
+        return yamlsafe.load(text, _line_loader(), max_chars=yamlsafe.MAX_PACK_CHARS)  # no anchor bombs
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{shown}:{mark.line + 1}" if mark else shown
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PackError(f"{where}: invalid YAML: {problem}") from None
 
 
 def _build_rule(item: dict, source: str, index: int, builtin: bool = False) -> Rule:
