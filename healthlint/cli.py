@@ -44,8 +44,8 @@ def _setup(config: str | None, *, cache_patterns: bool = False) -> tuple[Setting
     """Settings and rule set, with configuration and pack problems turned into user errors.
 
     With ``cache_patterns``, regular expressions compiled from here on (markdown-it's, the rule
-    packs', the lexicons') use the compiled-pattern cache in ``.healthlint_cache/``, and the rule
-    packs and data files the parsed-YAML cache there.
+    packs', the lexicons') use the compiled-pattern cache in ``.healthlint_cache/``, the rule
+    packs and data files the parsed-YAML cache there, and dataclasses the generated-code cache.
     """
     from pathlib import Path
 
@@ -55,12 +55,12 @@ def _setup(config: str | None, *, cache_patterns: bool = False) -> tuple[Setting
         cwd = Path.cwd()
         path = locate_config(config, cwd)
         if cache_patterns:  # like __pycache__: never changes a result, so --no-cache keeps it
-            from healthlint import regex_cache, yaml_cache
+            from healthlint import dataclass_cache, regex_cache, yaml_cache
             from healthlint.cachedir import cache_folder
 
             folder = cache_folder(settings_base(path, cwd))
-            regex_cache.install(folder)
-            yaml_cache.install(folder)
+            for cache in (regex_cache, yaml_cache, dataclass_cache):
+                cache.install(folder)
         settings = settings_from(path, cwd)
         from healthlint.engine import load_ruleset
 
@@ -133,9 +133,9 @@ def check(**options) -> int:
         settings, ruleset = _setup(options["config"], cache_patterns=True)
         return _check(settings, ruleset, filters, **options)
     finally:
-        from healthlint import regex_cache, yaml_cache
+        from healthlint import dataclass_cache, regex_cache, yaml_cache
 
-        for cache in (regex_cache, yaml_cache):
+        for cache in (regex_cache, yaml_cache, dataclass_cache):
             cache.save()
             cache.uninstall()
 

@@ -79,9 +79,10 @@ def save() -> None:
     if len(entries) > MAX_ENTRIES:  # patterns made from documents' text would pile up: keep this run's
         entries = {key: value for key, value in entries.items() if key in _state["used"]}
     from healthlint.atomicfile import write_atomic
+    from healthlint.cachedir import make
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make(path.parent)
         write_atomic(path, marshal.dumps(entries))
         _state["added"] = 0
     except (OSError, ValueError):

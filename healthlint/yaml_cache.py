@@ -96,9 +96,10 @@ def save() -> None:
     if len(entries) > MAX_ENTRIES:
         entries = {key: value for key, value in entries.items() if key in _state["used"]}
     from healthlint.atomicfile import write_atomic
+    from healthlint.cachedir import make
 
     try:
-        _state["path"].parent.mkdir(parents=True, exist_ok=True)
+        make(_state["path"].parent)
         write_atomic(_state["path"], marshal.dumps({"signature": _state["signature"], "entries": entries}))
         _state["added"] = 0
     except (OSError, ValueError):
