@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 import click
 
 from healthlint import __version__
-from healthlint.config import ConfigError, Settings
-from healthlint.findings import SEVERITIES
-from healthlint.rules import PackError
+from healthlint.errors import ConfigError, PackError
+from healthlint.severities import SEVERITIES
 
 if TYPE_CHECKING:
+    from healthlint.config import Settings
     from healthlint.rules import Rule
 
-# Start-up time counts (a pre-commit run lints one file): modules that compile patterns or parse
-# YAML (the engine and what it imports) load in _setup, after the compiled-pattern cache.
+# Start-up time counts (a pre-commit run lints one file): modules that compile patterns, make
+# dataclasses or parse YAML (config, rules, the engine and what they import) load in _setup,
+# after the start-up caches are in place.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -49,7 +50,7 @@ def _setup(config: str | None, *, cache_patterns: bool = False) -> tuple[Setting
     """
     from pathlib import Path
 
-    from healthlint.config import locate_config, settings_base, settings_from
+    from healthlint.configfile import locate_config, settings_base
 
     try:
         cwd = Path.cwd()
@@ -61,6 +62,8 @@ def _setup(config: str | None, *, cache_patterns: bool = False) -> tuple[Setting
             folder = cache_folder(settings_base(path, cwd))
             for cache in (regex_cache, yaml_cache, dataclass_cache):
                 cache.install(folder)
+        from healthlint.config import settings_from
+
         settings = settings_from(path, cwd)
         from healthlint.engine import load_ruleset
 

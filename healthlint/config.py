@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from healthlint.findings import SEVERITIES
+from healthlint.configfile import CONFIG_NAMES, _pyproject_table, find_config, locate_config, settings_base  # noqa: F401
+from healthlint.errors import ConfigError
+from healthlint.severities import SEVERITIES
 
 if TYPE_CHECKING:
     import yaml
 
-# yaml, tomllib, difflib and reprlib are imported where they are needed: most runs have no YAML
-# config, and the CLI looks for the config file before anything compiles a pattern (so that the
-# compiled-pattern cache in the config's folder is in place first; see healthlint.regex_cache).
+# yaml, difflib and reprlib are imported where they are needed: most runs have no YAML config.
+# Finding the config file is in healthlint.configfile: the CLI does it before it places the
+# start-up caches in the config's folder, and before anything compiles a pattern or makes a
+# dataclass (so that this module's Settings comes from the cache too).
 
-CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
 KEYS = {
     "select": "rule codes, prefixes or names to turn on (default: all)",
     "ignore": "rule codes, prefixes or names to turn off",
@@ -36,10 +38,6 @@ KEYS = {
     "vocabulary": "the team's own condition names: accept (allowed) and reject (banned)",
     "front-matter": "the front-matter key names your site uses, and which are required",
 }
-
-
-class ConfigError(Exception):
-    """A configuration that cannot be used; the message names the file and key."""
 
 
 @dataclass
@@ -65,53 +63,10 @@ class Settings:
         return int(self.max_file_size_mb * 1024 * 1024)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest config file at or above ``start``."""
-    for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _pyproject_table(pyproject) is not None:
-            return pyproject
-    return None
-
-
-def _pyproject_table(path: Path) -> dict | None:
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("healthlint")
-    return table if isinstance(table, dict) or table is None else {"__invalid__": table}
-
-
 def load_settings(explicit: str | None = None, cwd: Path | None = None) -> Settings:
     """Find (or take) the config file and return the merged settings."""
     cwd = cwd or Path.cwd()
     return settings_from(locate_config(explicit, cwd), cwd)
-
-
-def locate_config(explicit: str | None, cwd: Path) -> Path | None:
-    """The config file to use: ``explicit`` (which must be a file), else the nearest one found."""
-    if explicit is None:
-        return find_config(cwd)
-    path = Path(explicit)
-    if not path.exists():
-        raise ConfigError(f"{explicit}: config file not found")
-    if not path.is_file():  # a folder, or a FIFO that would wait for a writer
-        raise ConfigError(f"{explicit}: not a file (give the path of a .healthlint.yaml or pyproject.toml)")
-    return path
-
-
-def settings_base(path: Path | None, cwd: Path) -> Path:
-    """The folder settings are relative to (and caches go in): the config file's, else ``cwd``."""
-    return path.parent.resolve() if path is not None else cwd
 
 
 def settings_from(path: Path | None, cwd: Path) -> Settings:

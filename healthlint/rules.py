@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from healthlint.errors import PackError, RuleTimeout  # noqa: F401  (exported here too)
 from healthlint.findings import SEVERITIES, Hit
 
 # yaml is imported only when a pack is parsed (the CLI imports this module before the
@@ -27,14 +28,6 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 FAMILIES = {"1": "claims", "2": "trust", "3": "terms", "4": "readability", "9": "engine"}
 COMMON_KEYS = frozenset({"code", "name", "severity", "type", "message", "summary", "explanation", "examples", "about"})
 REQUIRED_KEYS = ("code", "name", "severity", "type", "message", "explanation", "examples")
-
-
-class PackError(Exception):
-    """A rule pack that cannot be used. The message names the file, line and rule."""
-
-
-class RuleTimeout(PackError):
-    """A team rule's pattern ran out of time on a document. The message names the rule and the file."""
 
 
 @dataclass(frozen=True, slots=True)
