@@ -9,7 +9,8 @@ exact source and compiler flags, and, for a source seen before, executes the kep
 It only ever speeds things up, never changes a result:
 
 - the same source compiled with the same flags is the same code; the file is tied to the
-  interpreter's bytecode version (``importlib.util.MAGIC_NUMBER``), as .pyc files are;
+  interpreter's bytecode version (``importlib.util.MAGIC_NUMBER``) and ``-O`` level, as .pyc
+  files are;
 - the code is compiled with the ``from __future__`` flags of the ``dataclasses`` code that runs
   it, as ``exec`` of the source would;
 - it works by giving the ``dataclasses`` module its own ``exec`` for the run; anything other
@@ -35,10 +36,11 @@ _state: dict[str, Any] = {}  # path, entries, used, added, module: set by instal
 
 
 def cache_file(folder: Path) -> Path:
-    """The cache file for this interpreter's bytecode in ``folder``."""
+    """The cache file for this interpreter's bytecode (and ``-O`` level, as .pyc files) in ``folder``."""
     from importlib.util import MAGIC_NUMBER
 
-    return folder / f"dataclass-{sys.implementation.cache_tag}-{MAGIC_NUMBER.hex()}.marshal"
+    level = f".opt-{sys.flags.optimize}" if sys.flags.optimize else ""
+    return folder / f"dataclass-{sys.implementation.cache_tag}-{MAGIC_NUMBER.hex()}{level}.marshal"
 
 
 def install(folder: Path) -> bool:
