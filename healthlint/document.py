@@ -11,10 +11,13 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from healthlint import markup, sentences
 from healthlint.markup import HEADING, Block, Span
+
+if TYPE_CHECKING:
+    import yaml
 
 PLAIN_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mdown", ".mkd"})

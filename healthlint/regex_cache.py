@@ -14,8 +14,8 @@ It only ever speeds things up, never changes a result:
 - ``_sre.compile`` validates the code it is given and raises on anything malformed;
 - anything unexpected (an interpreter without these internals, a damaged or unreadable file, an
   error from the engine) turns the cache off for the run and patterns compile as usual;
-- ``--no-cache`` (or :func:`install` never being called, as in the library API) leaves ``re``
-  untouched.
+- :func:`install` never being called (the library API; the ``rules`` and ``explain`` commands)
+  leaves ``re`` untouched; ``check`` installs it also with ``--no-cache``, which is about results.
 
 A character class of single characters (``[!#\\-]``) is keyed by its characters in sorted
 order: libraries build such classes from sets (markdown-it's inline terminators), whose order

@@ -20,8 +20,8 @@ from typing import Any
 from healthlint.errors import PackError, RuleTimeout  # noqa: F401  (exported here too)
 from healthlint.findings import SEVERITIES, Hit
 
-# yaml is imported only when a pack is parsed (the CLI imports this module before the
-# compiled-pattern cache is in place, and a warm run takes the built-in packs from the pack cache).
+# yaml is imported only when a pack is parsed: a warm CLI run takes the packs from
+# healthlint.yaml_cache and never imports it.
 
 CODE_RE = re.compile(r"^HL[1-9]\d\d$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
