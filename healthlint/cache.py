@@ -25,17 +25,11 @@ from typing import Any
 
 from healthlint import __version__
 from healthlint.atomicfile import write_atomic
+from healthlint.cachedir import CACHE_DIR_NAME, CACHEDIR_TAG, GITIGNORE, cache_folder, make  # noqa: F401  (names kept here)
 from healthlint.config import Settings
 from healthlint.findings import Finding
 
-CACHE_DIR_NAME = ".healthlint_cache"
 FORMAT = 1  # bump when the entry layout changes
-CACHEDIR_TAG = (
-    "Signature: 8a477f597d28d172789f06886806bc55\n"
-    "# This file is a cache directory tag created by healthlint.\n"
-    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
-)
-GITIGNORE = "# Created by healthlint: the results cache is never committed.\n*\n"
 _FIELDS = ("line", "column", "end_line", "end_column", "code", "rule", "severity", "message", "excerpt", "suggestion")
 
 
@@ -97,10 +91,7 @@ class ResultCache:
         """Create the folder (tagged and git-ignored) and remove other days' folders, once a run."""
         if self._prepared:
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
-            if not (self.root / name).exists():
-                write_atomic(self.root / name, text)
+        make(self.root)
         _prune(self.root, self.day)
         self.folder.mkdir(exist_ok=True)
         self._prepared = True
@@ -118,7 +109,7 @@ def open_cache(settings: Settings) -> ResultCache:
 
 def cache_root(settings: Settings) -> Path:
     """Where ``.healthlint_cache/`` goes: ``settings.base``, the config file's folder (or the current one)."""
-    return settings.base / CACHE_DIR_NAME
+    return cache_folder(settings.base)
 
 
 def fingerprint(settings: Settings, pack_paths: list[Path], today: str) -> str:

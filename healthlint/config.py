@@ -9,19 +9,22 @@ over 1 MB, or with an anchor bomb or recursive alias, is an error rather than a 
 
 from __future__ import annotations
 
-import difflib
-import reprlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from healthlint.configfile import CONFIG_NAMES, _pyproject_table, find_config, locate_config, settings_base  # noqa: F401
+from healthlint.errors import ConfigError
+from healthlint.severities import SEVERITIES
 
-from healthlint import yamlsafe
-from healthlint.findings import SEVERITIES
+if TYPE_CHECKING:
+    import yaml
 
-CONFIG_NAMES = (".healthlint.yaml", ".healthlint.yml")
+# yaml, difflib and reprlib are imported where they are needed: most runs have no YAML config.
+# Finding the config file is in healthlint.configfile: the CLI does it before it places the
+# start-up caches in the config's folder, and before anything compiles a pattern or makes a
+# dataclass (so that this module's Settings comes from the cache too).
+
 KEYS = {
     "select": "rule codes, prefixes or names to turn on (default: all)",
     "ignore": "rule codes, prefixes or names to turn off",
@@ -35,10 +38,6 @@ KEYS = {
     "vocabulary": "the team's own condition names: accept (allowed) and reject (banned)",
     "front-matter": "the front-matter key names your site uses, and which are required",
 }
-
-
-class ConfigError(Exception):
-    """A configuration that cannot be used; the message names the file and key."""
 
 
 @dataclass
@@ -64,41 +63,14 @@ class Settings:
         return int(self.max_file_size_mb * 1024 * 1024)
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest config file at or above ``start``."""
-    for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _pyproject_table(pyproject) is not None:
-            return pyproject
-    return None
-
-
-def _pyproject_table(path: Path) -> dict | None:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("healthlint")
-    return table if isinstance(table, dict) or table is None else {"__invalid__": table}
-
-
 def load_settings(explicit: str | None = None, cwd: Path | None = None) -> Settings:
     """Find (or take) the config file and return the merged settings."""
     cwd = cwd or Path.cwd()
-    if explicit is not None:
-        path = Path(explicit)
-        if not path.exists():
-            raise ConfigError(f"{explicit}: config file not found")
-        if not path.is_file():  # a folder, or a FIFO that would wait for a writer
-            raise ConfigError(f"{explicit}: not a file (give the path of a .healthlint.yaml or pyproject.toml)")
-    else:
-        path = find_config(cwd)
+    return settings_from(locate_config(explicit, cwd), cwd)
+
+
+def settings_from(path: Path | None, cwd: Path) -> Settings:
+    """The settings of the config file ``path`` (from :func:`locate_config`); the defaults if None."""
     if path is None:
         return Settings(base=cwd)
     data, lines = _read(path)
@@ -121,6 +93,10 @@ def _read(path: Path) -> tuple[dict, dict[str, int]]:
                           "is not valid UTF-8 (save the file as UTF-8)") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    import yaml
+
+    from healthlint import yamlsafe
+
     try:
         data, node = yamlsafe.load_with_node(text)
     except yaml.YAMLError as exc:
@@ -247,6 +223,8 @@ def _vocabulary_entry(entry: Any, key: str, where: str) -> tuple[str, str | None
 
 def _short_repr(value: Any) -> str:
     """``repr`` cut short, for a value quoted in a one-line error (it may be a large nested list)."""
+    import reprlib
+
     short = reprlib.Repr()
     short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, 40, 40
     return short.repr(value)
@@ -264,11 +242,13 @@ def parse_settings(data: dict, path: Path, lines: dict[str, int] | None = None) 
 
     unknown = [k for k in data if k not in KEYS]
     if unknown:
+        import difflib
+
         key = str(unknown[0])
         close = difflib.get_close_matches(key, KEYS, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ConfigError(f"{at(key)}: unknown key '{key}' ({hint}known keys: {', '.join(sorted(KEYS))})")
-    base = path.parent.resolve()
+    base = settings_base(path, path.parent)
     s = Settings(base=base, source=path)
 
     def strings(key: str) -> list[str]:

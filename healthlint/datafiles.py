@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+DATA_FOLDER = Path(__file__).resolve().parent / "data"
+
 
 def data_path(name: str) -> Path:
-    """A file of ``healthlint/data``, installed or in a source tree."""
-    try:
-        return Path(str(resources.files("healthlint") / "data" / name))
-    except ModuleNotFoundError:  # pragma: no cover - a source tree that was never installed
-        return Path(__file__).resolve().parent / "data" / name
+    """A file of ``healthlint/data``, installed or in a source tree.
+
+    Found beside this module, as ``importlib.resources.files`` finds it for a package on disk
+    (the only kind these paths were ever opened from), without importing importlib.resources
+    and what it imports (tempfile, shutil, zipfile: ~5 ms of start-up).
+    """
+    return DATA_FOLDER / name
 
 
 @lru_cache(maxsize=16)
@@ -21,12 +24,21 @@ def load_yaml(name: str) -> Any:
     """A YAML data file of ``healthlint/data``, parsed once (with the C loader when available).
 
     These files ship with healthlint, so they skip :func:`healthlint.yamlsafe.check_limits`
-    (a few milliseconds at start-up); YAML that users write always goes through it. yaml is
+    (a few milliseconds at start-up); YAML that users write always goes through it. A warm
+    CLI run takes the data from :mod:`healthlint.yaml_cache` instead of parsing it. yaml is
     imported here, not at the top, so that scripts/build_vocabulary.py can use :func:`data_path`
     in a build environment without it.
     """
-    import yaml
+    from healthlint import yaml_cache
 
-    from healthlint.yamlsafe import FAST_LOADER
+    path = data_path(name)
+    text = path.read_text(encoding="utf-8")
+    data = yaml_cache.lookup("data", path, text)
+    if data is None:
+        import yaml
 
-    return yaml.load(data_path(name).read_text(encoding="utf-8"), Loader=FAST_LOADER)
+        from healthlint.yamlsafe import FAST_LOADER
+
+        data = yaml.load(text, Loader=FAST_LOADER)
+        yaml_cache.remember("data", path, text, yaml_cache.dump(data))
+    return data

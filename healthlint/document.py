@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from healthlint import markup, sentences, yamlsafe
+from healthlint import markup, sentences
 from healthlint.markup import HEADING, Block, Span
+
+if TYPE_CHECKING:
+    import yaml
 
 PLAIN_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mdown", ".mkd"})
@@ -205,6 +206,8 @@ def _read_front_matter(text: str, starts: list[int], problems: list[InputProblem
     body = text[first_nl:close.start()]
     lines = text.count("\n", 0, end) + (0 if text.endswith("\n", 0, end) else 1)
     fm = FrontMatter(start=0, end=end, lines=lines)
+    import yaml  # here, not at the top: an article without front matter needs no YAML (start-up time)
+
     try:
         data, keys = _load_yaml(body)
     except yaml.YAMLError as exc:
@@ -232,9 +235,13 @@ def _load_yaml(body: str) -> tuple[Any, dict[str, int]]:
     Offsets, not lines: YAML also breaks lines at a lone CR, U+0085, U+2028 and U+2029, which are
     not line breaks in the file.
     """
+    import yaml
+
+    from healthlint import yamlsafe
+
     if not body.strip():
         return {}, {}
-    data, node = yamlsafe.load_with_node(body, _SafeLoader)  # bounded: no anchor bombs, no deep nesting
+    data, node = yamlsafe.load_with_node(body, _safe_loader())  # bounded: no anchor bombs, no deep nesting
     keys: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
@@ -259,15 +266,18 @@ def _line_stop(text: str, starts: list[int], line: int) -> int:
     return end - 1 if end > starts[line] and text[end - 1] == "\r" else end
 
 
-class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+@lru_cache(maxsize=1)
+def _safe_loader() -> type:
     """yaml.safe_load's loader (the C one when available), with dates kept as written.
 
     Dates are checked by rules that want to say "this date is in the future" or "this is a
     template placeholder", so they stay strings and each rule parses them itself.
     """
+    import yaml
 
-
-_SafeLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in getattr(yaml.SafeLoader, "yaml_implicit_resolvers", {}).items()
-}
+    loader = type("_SafeLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {"__doc__": _safe_loader.__doc__})
+    loader.yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in getattr(yaml.SafeLoader, "yaml_implicit_resolvers", {}).items()
+    }
+    return loader

@@ -200,7 +200,7 @@ def lint_paths(linter: Linter, paths: list[str], **options) -> RunResult:
 
 
 def iter_outcomes(linter: Linter, paths: list[str], *, stdin: bytes | None = None, stdin_filename: str = "-",
-                  force_exclude: bool = False, summaries: bool = False, jobs: int = 1,
+                  force_exclude: bool = False, summaries: bool = False, jobs: int | None = 1,
                   cache: ResultCache | None = None) -> Iterator[FileOutcome]:
     """Lint files, folders and ``-`` (stdin): one outcome per file, as soon as it is due.
 
@@ -209,8 +209,8 @@ def iter_outcomes(linter: Linter, paths: list[str], *, stdin: bytes | None = Non
     reporter can write each file's findings and forget them, and memory stays flat however many
     files there are. Errors are collected, not raised. With ``summaries``, each document's trust
     summary (authorship, attribution, disclosure, currency) comes too, for editors auditing a
-    whole site. ``jobs`` above 1 lints in forked workers when there is enough to lint (the
-    outcomes are the same as with 1); ``cache`` reuses the findings of files linted before with the
+    whole site. ``jobs`` above 1 (None: one per CPU) lints in forked workers when there is enough
+    to lint (the outcomes are the same as with 1); ``cache`` reuses the findings of files linted before with the
     same settings (stdin is never cached).
     """
     works: list[_Work] = []
@@ -224,10 +224,10 @@ def iter_outcomes(linter: Linter, paths: list[str], *, stdin: bytes | None = Non
     works.sort(key=lambda work: work.source.display)  # stable: a path met twice keeps its order
     ready = (_prepare(work, linter.settings, stdin, cache, summaries) for work in works)
     task = partial(_lint_work, linter, summaries)
-    if jobs > 1 and len(works) > 1:
+    if jobs != 1 and len(works) > 1:
         from healthlint import parallel
 
-        done = parallel.imap(task, ready, jobs=jobs, size=_work_size, label=_work_label)
+        done = parallel.imap(task, ready, jobs=jobs or parallel.default_jobs(), size=_work_size, label=_work_label)
     else:
         done = ((work, task(work) if work.done is None else None) for work in ready)
     for work, outcome in done:

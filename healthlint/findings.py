@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+from healthlint.severities import SEVERITIES, SEVERITY_RANK  # noqa: F401  (exported here too)
 
 
 @dataclass(frozen=True, slots=True)

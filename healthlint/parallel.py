@@ -22,6 +22,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from healthlint.errors import WorkerError
+
 if TYPE_CHECKING:  # multiprocessing itself is imported only when workers are started (start-up time)
     from multiprocessing.connection import Connection
 
@@ -33,10 +35,6 @@ R = TypeVar("R")
 # should be at least 32 KB (50-100 ms of work).
 MIN_BYTES_PER_WORKER = 32 * 1024
 _IN_FLIGHT = 2  # tasks a worker holds at once, so it never waits for the parent
-
-
-class WorkerError(Exception):
-    """A worker process died; the message names the file and what to do."""
 
 
 def default_jobs() -> int:

@@ -14,37 +14,34 @@ WORD_START = r"(?<![\w-])"
 WORD_END = r"(?![\w-])"
 
 
+_SPECIAL = re.compile(r"\\.|[\[\]()]| +\??", re.S)  # what flexible_spaces looks at: escapes, brackets, spaces
+
+
 def flexible_spaces(source: str) -> str:
     """``source`` with its literal spaces made to match any white space (see the module doc)."""
+    if " " not in source:
+        return source
     out: list[str] = []
     groups: list[bool] = []  # for each open group: is it a look-behind?
-    in_class, i = False, 0
-    while i < len(source):
-        c = source[i]
-        if c == "\\" and i + 1 < len(source):
-            out.append(source[i:i + 2])
-            i += 2
+    in_class, copied = False, 0
+    for m in _SPECIAL.finditer(source):
+        token = m.group()
+        if token[0] == "\\":  # an escaped character stays as written, in a class too
             continue
         if in_class:
-            in_class = c != "]"
-        elif c == "[":
+            in_class = token != "]"
+        elif token == "[":
             in_class = True
-        elif c == "(":
-            groups.append(source.startswith(("(?<=", "(?<!"), i))
-        elif c == ")" and groups:
-            groups.pop()
-        elif c == " " and not any(groups):
-            while i + 1 < len(source) and source[i + 1] == " ":
-                i += 1
-            if source.startswith("?", i + 1):  # " ?": an optional space
-                out.append(r"\s*")
-                i += 2
-            else:
-                out.append(r"\s+")
-                i += 1
-            continue
-        out.append(c)
-        i += 1
+        elif token == "(":
+            groups.append(source.startswith(("(?<=", "(?<!"), m.start()))
+        elif token == ")":
+            if groups:
+                groups.pop()
+        elif token[0] == " " and not any(groups):  # a run of spaces, maybe followed by "?"
+            out.append(source[copied:m.start()])
+            out.append(r"\s*" if token[-1] == "?" else r"\s+")
+            copied = m.end()
+    out.append(source[copied:])
     return "".join(out)
 
 
@@ -64,6 +61,10 @@ def phrase_alternation(patterns: list[str]) -> str:
 
 
 def literal_alternation(words: list[str]) -> str:
-    """An alternation of literal words or phrases, longest first (no word boundaries added)."""
-    unique = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    """An alternation of literal words or phrases, longest first (no word boundaries added).
+
+    Words of the same length are in alphabetical order, so the pattern is the same in every run
+    (a set's order changes with the hash seed, and the compiled-pattern cache keys on the text).
+    """
+    unique = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
     return "|".join(literal_body(w) for w in unique)

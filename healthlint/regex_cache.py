@@ -14,8 +14,12 @@ It only ever speeds things up, never changes a result:
 - ``_sre.compile`` validates the code it is given and raises on anything malformed;
 - anything unexpected (an interpreter without these internals, a damaged or unreadable file, an
   error from the engine) turns the cache off for the run and patterns compile as usual;
-- ``--no-cache`` (or :func:`install` never being called, as in the library API) leaves ``re``
-  untouched.
+- :func:`install` never being called (the library API; the ``rules`` and ``explain`` commands)
+  leaves ``re`` untouched; ``check`` installs it also with ``--no-cache``, which is about results.
+
+A character class of single characters (``[!#\\-]``) is keyed by its characters in sorted
+order: libraries build such classes from sets (markdown-it's inline terminators), whose order
+changes with the hash seed, and a key that changed every run would rewrite the file every run.
 
 The file keeps what earlier runs compiled; past :data:`MAX_ENTRIES` (patterns made from
 documents' text add up) it keeps only what the last run used.
@@ -75,9 +79,10 @@ def save() -> None:
     if len(entries) > MAX_ENTRIES:  # patterns made from documents' text would pile up: keep this run's
         entries = {key: value for key, value in entries.items() if key in _state["used"]}
     from healthlint.atomicfile import write_atomic
+    from healthlint.cachedir import make
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make(path.parent)
         write_atomic(path, marshal.dumps(entries))
         _state["added"] = 0
     except (OSError, ValueError):
@@ -100,7 +105,7 @@ def _compile(p: Any, flags: int = 0) -> Any:
     original = _state.get("original") or _compiler.compile
     if not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG:
         return original(p, flags)
-    key = (type(p) is str, p, int(flags))
+    key = (type(p) is str, _canonical(p), int(flags))
     entry = _state["entries"].get(key) if _state else None
     parsed = _parser.parse(p, flags) if entry is None else None  # a bad pattern raises re.error here, as usual
     try:
@@ -119,3 +124,34 @@ def _compile(p: Any, flags: int = 0) -> Any:
     except Exception:  # noqa: BLE001 - any surprise from the internals turns the cache off for the run
         uninstall()
         return original(p, flags)
+
+
+def _canonical(p: str | bytes) -> str | bytes:
+    """The cache key's text of a pattern: itself, or for a class of single characters, its characters sorted."""
+    if type(p) is not str or len(p) < 3 or p[0] != "[" or p[-1] != "]":
+        return p
+    units = _class_units(p[1:-1])
+    return p if units is None else "[" + "".join(sorted(units)) + "]"
+
+
+def _class_units(body: str) -> list[str] | None:
+    """The characters of a class body (each maybe escaped), or None unless it is a plain set of them.
+
+    Ranges, negation, nested brackets and escapes of letters or digits (``\\d``, ``\\x41``) are
+    not plain: their meaning depends on the order, so such patterns keep their own text as key.
+    """
+    units: list[str] = []
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= len(body) or body[i + 1].isalnum():
+                return None
+            units.append(body[i:i + 2])
+            i += 2
+        elif c in "[]^-":
+            return None
+        else:
+            units.append(c)
+            i += 1
+    return units

@@ -10,33 +10,24 @@ the line and the rule.
 
 from __future__ import annotations
 
-import codecs
 import re
-import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-import importlib.util
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from healthlint import yamlsafe
+from healthlint.errors import PackError, RuleTimeout  # noqa: F401  (exported here too)
 from healthlint.findings import SEVERITIES, Hit
+
+# yaml is imported only when a pack is parsed: a warm CLI run takes the packs from
+# healthlint.yaml_cache and never imports it.
 
 CODE_RE = re.compile(r"^HL[1-9]\d\d$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 FAMILIES = {"1": "claims", "2": "trust", "3": "terms", "4": "readability", "9": "engine"}
 COMMON_KEYS = frozenset({"code", "name", "severity", "type", "message", "summary", "explanation", "examples", "about"})
 REQUIRED_KEYS = ("code", "name", "severity", "type", "message", "explanation", "examples")
-
-
-class PackError(Exception):
-    """A rule pack that cannot be used. The message names the file, line and rule."""
-
-
-class RuleTimeout(PackError):
-    """A team rule's pattern ran out of time on a document. The message names the rule and the file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,29 +152,33 @@ class RuleSet:
 
 
 # -- loading -----------------------------------------------------------------------------------
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+@lru_cache(maxsize=1)
+def _line_loader() -> type:
     """A safe loader that remembers the line each mapping starts on, under the key ``__line__``."""
+    import yaml
 
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+        loader.flatten_mapping(node)
+        data = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark) from None
+            data[key] = loader.construct_object(value_node, deep=True)
+        data["__line__"] = node.start_mark.line + 1
+        return data
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
-    loader.flatten_mapping(node)
-    data = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark) from None
-        data[key] = loader.construct_object(value_node, deep=True)
-    data["__line__"] = node.start_mark.line + 1
-    return data
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    loader = type("_LineLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {"__doc__": _line_loader.__doc__})
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return loader
 
 
 def builtin_pack_paths() -> list[Path]:
     """The YAML packs shipped with healthlint, in a stable order."""
+    import importlib.util
+
     try:  # importlib.util, not importlib.resources: the latter costs ~4 ms of start-up
         spec = importlib.util.find_spec("healthlint.packs")
     except ModuleNotFoundError:
@@ -225,13 +220,13 @@ def load_pack(path: Path, label: str | None = None, *, builtin: bool = False) ->
         raise PackError(f"{shown}: rule pack not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{shown}: cannot read rule pack: {exc}") from None
-    try:
-        data = yamlsafe.load(text, _LineLoader, max_chars=yamlsafe.MAX_PACK_CHARS)  # no anchor bombs
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}" if mark else shown
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PackError(f"{where}: invalid YAML: {problem}") from None
+    from healthlint import yaml_cache
+
+    data = yaml_cache.lookup("pack", path, text)
+    dumped = None
+    if data is None:
+        data = _parse_pack(text, shown)
+        dumped = yaml_cache.dump(data)  # before building the rules changes it
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise PackError(f"{shown}: a rule pack is a mapping with a list of rules under 'rules:'")
     unknown = set(data) - {"rules", "family", "description", "__line__"}
@@ -242,7 +237,23 @@ def load_pack(path: Path, label: str | None = None, *, builtin: bool = False) ->
         if not isinstance(item, dict):
             raise PackError(f"{shown}: rule #{i} is not a mapping of keys to values")
         rules.append(_build_rule(item, shown, i, builtin))
+    yaml_cache.remember("pack", path, text, dumped)  # only a pack that loaded cleanly
     return rules
+
+
+def _parse_pack(text: str, shown: str) -> Any:
+    """A pack's YAML, each mapping with its ``__line__``, within yamlsafe's bounds."""
+    import yaml
+
+    from healthlint import yamlsafe
+
+    try:
+        return yamlsafe.load(text, _line_loader(), max_chars=yamlsafe.MAX_PACK_CHARS)  # no anchor bombs
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{shown}:{mark.line + 1}" if mark else shown
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PackError(f"{where}: invalid YAML: {problem}") from None
 
 
 def _build_rule(item: dict, source: str, index: int, builtin: bool = False) -> Rule:
@@ -305,6 +316,8 @@ def _examples(value: Any, fail) -> tuple[list[Example], list[Example]]:
             elif isinstance(ex, dict) and isinstance(ex.get("text"), str):
                 parsed.append(Example(ex["text"], bool(ex.get("plain", False))))
             elif isinstance(ex, dict) and isinstance(ex.get("bytes"), str):
+                import codecs
+
                 raw = codecs.escape_decode(ex["bytes"].encode("utf-8"))[0]
                 parsed.append(Example(raw.decode("utf-8", "replace"), bool(ex.get("plain", False)), raw))
             else:
@@ -335,6 +348,8 @@ def _first_sentence(text: str) -> str:
 
 def message_fields(template: str) -> set[str]:
     """The ``{placeholders}`` a message template uses."""
+    import string
+
     try:
         return {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
     except ValueError as exc:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -87,6 +89,16 @@ def test_cache_folder_is_tagged_and_ignored_by_git(docs):
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=docs, capture_output=True, text=True, check=True)
     assert ".healthlint_cache" not in status.stdout and "docs/a.md" in status.stdout
     assert not list(root.rglob(".tmp-*"))  # atomic writes leave no temporary files
+
+
+def test_the_start_up_caches_of_a_no_cache_run_are_tagged_and_ignored_by_git(docs):
+    subprocess.run(["git", "init", "-q", str(docs)], check=True)
+    subprocess.run([sys.executable, "-m", "healthlint", "check", "--no-cache", "docs"], cwd=docs, capture_output=True, timeout=60)
+    root = docs / ".healthlint_cache"
+    assert list(root.glob("*.marshal")) and not entries(docs)  # compiled patterns etc., no results
+    assert (root / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=docs, capture_output=True, text=True, check=True)
+    assert ".healthlint_cache" not in status.stdout and "docs/a.md" in status.stdout
 
 
 def test_editing_a_file_relints_only_that_file(docs, linted):
@@ -183,6 +195,7 @@ def test_a_corrupt_entry_is_recomputed(docs, linted, damage):
 
 def test_an_unwritable_cache_is_one_note_not_a_failure(docs):
     expected = run("check", "--no-cache", "docs")
+    shutil.rmtree(docs / ".healthlint_cache", ignore_errors=True)  # --no-cache keeps the start-up caches
     write(docs / ".healthlint_cache", "not a folder")
     r = run("check", "--jobs", "1", "docs")
     assert (r.code, r.out) == (expected.code, expected.out)
@@ -217,7 +230,7 @@ def test_a_failed_write_is_one_note_for_the_whole_run(docs, monkeypatch):
 def test_stdin_is_not_cached(tmp_path):
     r = run("check", "--select", "HL103", "-", "--stdin-filename", "a.md", input=ARTICLE)
     assert r.findings
-    assert not (tmp_path / ".healthlint_cache").exists()
+    assert not list(tmp_path.glob(".healthlint_cache/*/*.json"))  # (the start-up caches may be there)
 
 
 def test_json_summaries_after_a_text_run(docs, linted):

@@ -530,3 +530,16 @@ def test_output_file_beside_the_articles_is_fine(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = run("check", "drafts", "-o", "drafts/report.log")
     assert r.code == 1 and "HL" in (tmp_path / "drafts" / "report.log").read_text()
+
+
+def test_the_command_ends_with_its_output_and_status_whole(tmp_path):
+    """The command skips the interpreter's clean-up at exit (start-up time): nothing printed may be lost."""
+    body = "".join(f"# Eczema {i}\n\nSome sites sell a miracle cream for it.\n\n" for i in range(400))
+    write(tmp_path / "a.md", body)
+    cmd = [sys.executable, "-m", "healthlint", "check", "--no-cache", "--select", "HL103"]
+    done = subprocess.run([*cmd, "a.md"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert len([line for line in done.stdout.splitlines() if TEXT_LINE.match(line)]) == 400
+    assert done.stdout.endswith("in 1 file.\n")
+    missing = subprocess.run([*cmd, "nope.md"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert missing.returncode == 2 and missing.stderr.startswith("healthlint: error: nope.md")

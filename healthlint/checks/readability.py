@@ -285,7 +285,7 @@ def word_start_alternation(words: list[str]) -> str:
         rests.setdefault(w[0].lower(), set()).add(w[1:])
     firsts = "".join(c + c.upper() + _OTHER_CASES.get(c, "") for c in sorted(rests))
     branches = "|".join(
-        f"(?<={c})(?:" + "|".join(literal_body(r) for r in sorted(rest, key=len, reverse=True)) + ")"
+        f"(?<={c})(?:" + "|".join(literal_body(r) for r in sorted(rest, key=lambda r: (-len(r), r))) + ")"
         for c, rest in sorted(rests.items())
     )
     return rf"[{firsts}](?<!\w[{firsts}])(?i:{branches})"
