@@ -228,6 +228,12 @@ def _prose_blocks(doc):
     return [b for b in doc.blocks if b.kind != FOOTNOTE]
 
 
+def _blocks_to_search(doc, matcher: TermMatcher):
+    """The prose blocks in which the matcher may find something."""
+    possible = matcher.blocks(doc)
+    return [b for i, b in enumerate(doc.blocks) if i in possible and b.kind != FOOTNOTE]
+
+
 def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
     """Pass one: every name judged invented (by normal form), and the heads of recognised names."""
     invented: dict[str, Verdict] = {}
@@ -433,7 +439,7 @@ def pseudo_diagnosis(doc, rule, options, settings) -> Iterator[Hit]:
     sentence_cues = _compiled(tuple(options["sentence-cues"]))
     accepted = _accepted(settings)
     found: dict[str, list[tuple[re.Match[str], dict]]] = {}
-    for block in _prose_blocks(doc):
+    for block in _blocks_to_search(doc, matcher):
         for m, entry in matcher.find(doc.masked, block.start, block.end):
             if normalise(m.group()) not in accepted:
                 found.setdefault(entry.get("token") or entry.get("pattern", ""), []).append((m, entry))
@@ -478,7 +484,7 @@ def rejected_term(doc, rule, options, settings) -> Iterator[Hit]:
         return
     accepted = _accepted(settings)
     matcher = _pseudo_matcher(json.dumps(options["retired"], sort_keys=True))
-    for block in blocks:
+    for block in _blocks_to_search(doc, matcher):
         for m, entry in matcher.find(doc.masked, block.start, block.end):
             if normalise(m.group()) in accepted or any(h.start < m.end() and m.start() < h.end for h in team):
                 continue  # allowed by the team, or already reported with the team's own preferred form
