@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from healthlint.checks import register
 from healthlint.findings import Hit
@@ -38,6 +39,9 @@ include includes included including cause causes caused causing develop develops
 developing diagnose diagnosed diagnosing treat treats treated treating get gets got see seen say
 said call calls considered consider considers reduce reduces prevent prevents manage manages
 """.split())
+# In ASCII text, two capitalised words with only white space between them (the start of every
+# capitalised name; a word's characters are all in the class): a block without one has no such name.
+_CAPITALISED_PAIR = re.compile(r"[A-Z][\w'-]*\s+[A-Z]")
 _ABBREVIATION = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z0-9\-]+s?$|\d")
 _CONTEXT_WORDS = ("condition", "disorder", "disease", "syndrome", "illness", "infection", "diagnosis", "ailment")
 _CONTEXT_AFTER = re.compile(
@@ -51,8 +55,7 @@ _CONTEXT_BEFORE = re.compile(
     r"treating|cure for|causes of|people with|patients with|children with|cases of|forms of)\s+$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a NamedTuple: a document has thousands, and a tuple is the cheapest to make
     start: int
     end: int
     text: str
@@ -203,7 +206,7 @@ class Judge:
 
 
 def _tokens(doc, start: int, end: int) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(doc.masked, start, end)]
+    return [Token(*m.span(), m.group()) for m in _WORD.finditer(doc.masked, start, end)]
 
 
 def _joined(doc, left: Token, right: Token, allow_comma: bool = False) -> bool:
@@ -243,12 +246,13 @@ def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
         text = doc.masked[block.start:block.end]
         low = text.lower() if text.isascii() else None  # other text is never skipped
         heads_possible = low is None or any(hint in low for hint in head_hint)
-        names_possible = block.kind != HEADING and (heads_possible or any(hint in low for hint in context_hint))
+        names_possible = block.kind != HEADING and (low is None or _CAPITALISED_PAIR.search(text) is not None) \
+            and (heads_possible or any(hint in low for hint in context_hint))
         if not (heads_possible or names_possible):
             continue  # no head word and no wording that presents a name as a condition
         tokens = _tokens(doc, block.start, block.end)
-        for i, token in enumerate(tokens):
-            if not heads_possible or normalise(token.text) not in judge.heads:
+        for i, token in enumerate(tokens if heads_possible else ()):
+            if normalise(token.text) not in judge.heads:
                 continue
             modifiers = _run_before(doc, tokens, i, MAX_MODIFIERS, True, False)
             if not modifiers:
@@ -282,8 +286,10 @@ def _title_sentence(doc, start: int, end: int, name_start: int, name_end: int) -
 
 def _capitalised_names(doc, block, tokens: list[Token], judge: Judge) -> Iterator[Verdict]:
     """Capitalised runs of two to five words that their block presents as a condition."""
-    i = 0
-    while i < len(tokens):
+    following = 0  # where the next run may start: runs do not overlap
+    for i in [k for k, t in enumerate(tokens) if t.text[:1].isupper()]:  # a run starts with a capital
+        if i < following:
+            continue
         j = i
         while j < len(tokens) and tokens[j].capitalised and not _ABBREVIATION.search(tokens[j].text) \
                 and (j == i or _joined(doc, tokens[j - 1], tokens[j])) and j - i < 5:
@@ -298,7 +304,7 @@ def _capitalised_names(doc, block, tokens: list[Token], judge: Judge) -> Iterato
                 verdict = judge.capitalised_name(run)
                 if verdict is not None:
                     yield verdict
-        i = max(j, i + 1)
+        following = max(j, i + 1)
 
 
 def _name_pattern(name: str) -> str:
