@@ -31,8 +31,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Container
 from dataclasses import dataclass, field
-from re import _constants as sre  # the standard library's regex parser (Python 3.11+)
-from re import _parser
+
+from healthlint.regex_tree import FAILURES, ZERO_WIDTH, Unsupported, edge, group_body, parse, sre
 
 MAX_STRINGS = 16  # the most alternative strings one part of a pattern is expanded to
 FOLD_TRAPS = "\u0130\u0131\u017f"  # İ ı ſ: match i/I/s under IGNORECASE, lower() to something else
@@ -259,11 +259,10 @@ def needles(pattern: re.Pattern[str], *, at_end: bool = True, any_spacing: bool 
     single-spaced (see :func:`probe`).
     """
     try:
-        parsed = _parser.parse(pattern.pattern, pattern.flags)
-        ignorecase = bool(parsed.state.flags & re.IGNORECASE)
-        reader = _Reader(ignorecase, at_end, edges=not parsed.state.flags & re.ASCII)
-        exact, factors = reader.top(list(parsed))
-    except (_Unsupported, re.error, RecursionError):
+        items, flags = parse(pattern.pattern, pattern.flags)
+        ignorecase = bool(flags & re.IGNORECASE)
+        exact, factors = _Reader(ignorecase, at_end, edges=not flags & re.ASCII).top(items)
+    except FAILURES:
         return None
     return _needles(_as_factors(exact) if exact is not None else factors, ignorecase, any_spacing)
 
@@ -343,10 +342,6 @@ _SPACE: Info = (frozenset({" "}), None)
 _SPACE_OR_NOTHING: Info = (frozenset({"", " "}), None)
 
 
-class _Unsupported(Exception):
-    """The pattern uses something the reader does not model."""
-
-
 class _Reader:
     def __init__(self, ignorecase: bool, at_end: bool = True, edges: bool = True) -> None:
         self.ignorecase = ignorecase
@@ -364,10 +359,10 @@ class _Reader:
         items = self._inline(items)
         if len(items) == 1 and items[0][0] is sre.BRANCH:
             return _alternatives([self.top(list(alt)) for alt in items[0][1][1]])
-        lead = _edge(items[0], -1) if items and self.edges else False
-        trail = _edge(items[-1], 1) if len(items) > bool(lead) and self.edges else False
+        lead = edge(items[0], -1) if items and self.edges else False
+        trail = edge(items[-1], 1) if len(items) > bool(lead) and self.edges else False
         # Look-arounds inside consume nothing: without them the body matches more, never less.
-        body = [item for item in items[bool(lead):len(items) - bool(trail)] if item[0] not in _ZERO_WIDTH]
+        body = [item for item in items[bool(lead):len(items) - bool(trail)] if item[0] not in ZERO_WIDTH]
         if (lead or trail) and len(body) == 1 and body[0][0] is sre.BRANCH:
             return _alternatives([self._bounded(lead, self._infos(self._inline(list(alt))), trail) for alt in body[0][1][1]])
         return self._bounded(lead, self._infos(body), trail)
@@ -390,10 +385,7 @@ class _Reader:
         out: list = []
         for op, av in items:
             if op is sre.SUBPATTERN:
-                _group, add_flags, del_flags, sub = av
-                if (add_flags | del_flags) & re.IGNORECASE:
-                    raise _Unsupported("case sensitivity switched inside the pattern")
-                out.extend(self._inline(list(sub)))
+                out.extend(self._inline(group_body(av, re.IGNORECASE)))  # case switched inside: unsupported
             else:
                 out.append((op, av))
         return out
@@ -433,7 +425,7 @@ class _Reader:
             return _ANYTHING  # a character that is not printable ASCII (see char)
         if op is sre.IN:
             return self.char_set(av)
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        if op in ZERO_WIDTH:
             return _EMPTY  # zero width: adds nothing to a match
         if op is sre.ATOMIC_GROUP:
             return self.sequence(list(av))
@@ -442,7 +434,7 @@ class _Reader:
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             return self.repeat(*av)
         if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
-            raise _Unsupported("backreference")
+            raise Unsupported("backreference")
         return _ANYTHING  # ANY, NOT_LITERAL...: one character, nothing required
 
     def char_set(self, items) -> Info:
@@ -478,7 +470,6 @@ class _Reader:
         return _ANYTHING
 
 
-_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _SPACE_CLASS = [(sre.CATEGORY, sre.CATEGORY_SPACE)]
 _SPACE_ITEMS = ((sre.LITERAL, 32), (sre.IN, _SPACE_CLASS))
 
@@ -524,22 +515,6 @@ def _alternatives(infos: list[Info]) -> Info:
             return _ANYTHING
         factors |= fac
     return None, frozenset(factors)
-
-
-def _edge(item, direction: int) -> str | bool:
-    r"""What a pattern's first (-1) or last (1) part says about the character beyond the match.
-
-    "space": a look-behind (-1) or look-ahead (1) that refuses word characters; "boundary": \b;
-    False: something else (a part of the match).
-    """
-    op, av = item
-    if op is sre.AT and av is sre.AT_BOUNDARY:
-        return "boundary"
-    if op is not sre.ASSERT_NOT or av[0] != direction or len(av[1]) != 1 or av[1][0][0] is not sre.IN:
-        return False
-    items = av[1][0][1]
-    refuses_words = (sre.CATEGORY, sre.CATEGORY_WORD) in items and not any(op is sre.NEGATE for op, _ in items)
-    return "space" if refuses_words else False
 
 
 def _starts_word(strings: Strings | None, at: int) -> bool:
