@@ -306,20 +306,31 @@ class BlockGate:
 
     Only a standard-library pattern gets one (a team pack's ``regex`` patterns keep their time
     budget as they are); until the gate has searched :data:`BLOCKS_BEFORE_PREFILTER` blocks, or
-    when the pattern has no needles, every block may match.
+    when the pattern has no needles, every block may match. :meth:`may_match` answers for any
+    stretch of text (a sentence) from the characters a match can begin with.
     """
 
     def __init__(self, pattern: re.Pattern[str] | None) -> None:
         self.pattern = pattern if isinstance(pattern, re.Pattern) else None
         self.searched = 0
         self._needles: Needles | None = None
+        self._first: re.Pattern[str] | None = None
         self._built = self.pattern is None
 
     def needles(self) -> Needles | None:
         """The prefilter, or None while it is not worth building (or there is none)."""
         if not self._built and self.searched >= BLOCKS_BEFORE_PREFILTER:
             self._needles, self._built = needles(self.pattern, any_spacing=True), True
+            self._first = first_characters(self.pattern)
         return self._needles
+
+    def may_match(self, text: str, start: int, end: int) -> bool:
+        """False only when the pattern cannot match between the two offsets of ``text``
+        (as ``pattern.finditer(text, start, end)``): no character a match begins with is there."""
+        if not self._built:
+            self.searched += 1
+            self.needles()
+        return self._first is None or self._first.search(text, start, end) is not None
 
     def blocks(self, doc) -> Container[int]:
         """The indices (in ``doc.blocks``) of the blocks the pattern may match."""
@@ -328,6 +339,85 @@ class BlockGate:
             self.searched += len(doc.blocks)
             return range(len(doc.blocks))
         return frozenset(block_probes(doc).matching(found))
+
+
+# -- the first character of a match -------------------------------------------------------------
+_CASE_AND_WIDTH = re.IGNORECASE | re.ASCII | re.LOCALE  # flags that change what a class matches
+_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
+               sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
+
+
+def first_characters(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    r"""A character class that holds the first character of every match of ``pattern``, compiled
+    with its flags: a text with none of them between two offsets has no match between them.
+
+    ``(?<!\w)(?<!type )\d+`` gives ``[\d]``. None when some match could begin with anything the
+    reader does not model (``.``, a negated class, a backreference) or be empty.
+    """
+    try:
+        items, flags = parse(pattern.pattern, pattern.flags)
+        members, empty = _first(items)
+        if empty or not members:
+            return None
+        return re.compile("[" + "".join(map(_class_member, members)) + "]", flags & ~re.VERBOSE)
+    except FAILURES:
+        return None
+
+
+def _first(items: list) -> tuple[list, bool]:
+    """The class members a sequence's first character is one of, and whether it can be empty."""
+    members: list = []
+    for op, av in items:
+        found, empty = _first_of(op, av)
+        members += found
+        if not empty:
+            return members, False
+    return members, True
+
+
+def _first_of(op, av) -> tuple[list, bool]:
+    if op in ZERO_WIDTH:
+        return [], True
+    if op is sre.LITERAL:
+        return [(op, av)], False
+    if op is sre.IN:
+        if any(member_op is sre.NEGATE for member_op, _ in av):
+            raise Unsupported("a negated class")
+        return list(av), False
+    if op is sre.SUBPATTERN:
+        return _first(group_body(av, _CASE_AND_WIDTH))
+    if op is sre.ATOMIC_GROUP:
+        return _first(list(av))
+    if op is sre.BRANCH:
+        members, empty = [], False
+        for alternative in av[1]:
+            found, can_be_empty = _first(list(alternative))
+            members += found
+            empty = empty or can_be_empty
+        return members, empty
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if high == 0:
+            return [], True
+        found, empty = _first(list(sub))
+        return found, empty or low == 0
+    raise Unsupported(f"{op} as a first character")  # ANY, NOT_LITERAL, a backreference...
+
+
+def _class_member(member) -> str:
+    """One member of a parsed character class, written back as it was (characters as escapes)."""
+    op, av = member
+    if op is sre.LITERAL:
+        return _escape(av)
+    if op is sre.RANGE:
+        return _escape(av[0]) + "-" + _escape(av[1])
+    if op is sre.CATEGORY and av in _CATEGORIES:
+        return _CATEGORIES[av]
+    raise Unsupported(f"{op} in a class")
+
+
+def _escape(code: int) -> str:
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 # -- the reader -----------------------------------------------------------------------------------

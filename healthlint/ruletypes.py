@@ -169,11 +169,17 @@ class TermMatcher:
         return {}
 
     def find(self, text: str, start: int, end: int) -> Iterator[tuple[re.Match[str], dict]]:
-        if self.regex is None:
+        """Each match between two offsets of ``text``, with its term's entry."""
+        for m in self.matches(text, start, end):
+            yield m, self.entry_for(m.group())
+
+    def matches(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        """Each match between two offsets of ``text`` (what ``find`` yields, without the entries)."""
+        if self.regex is None or not self.gate.may_match(text, start, end):
             return
         for m in self.regex.finditer(text, start, end):
             if m.end() > m.start():
-                yield m, self.entry_for(m.group())
+                yield m
 
     def __bool__(self) -> bool:
         return self.regex is not None
@@ -391,7 +397,7 @@ class Occurrence(RuleType):
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         maximum = options["max"]
         for start, end in _scope_spans(doc, self.scope):
-            found = [m for m, _ in self.terms.find(doc.masked, start, end)]
+            found = list(self.terms.matches(doc.masked, start, end))
             if len(found) > maximum:
                 m = found[maximum]
                 yield Hit(m.start(), m.end(), _format(rule.message, count=len(found), max=maximum, match=m.group()))
@@ -448,7 +454,7 @@ class Required(RuleType):
             return
         possible = self.terms.blocks(doc)
         for i, block in enumerate(doc.blocks):
-            if i in possible and self.in_scope(block) and next(self.terms.find(doc.masked, block.start, block.end), None):
+            if i in possible and self.in_scope(block) and next(self.terms.matches(doc.masked, block.start, block.end), None):
                 return
         start, end = document_anchor(doc)
         title = doc.masked[doc.title_block.start:doc.title_block.end] if doc.title_block else ""

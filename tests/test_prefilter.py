@@ -317,3 +317,43 @@ def built_in_hits(monkeypatch, after: int) -> list:
 def test_block_prefilters_change_no_finding_of_the_built_in_rules(monkeypatch):
     without = built_in_hits(monkeypatch, 10**9)
     assert without and built_in_hits(monkeypatch, 0) == without
+
+
+# -- the first character of a match -------------------------------------------------------------------
+def test_first_characters_of_a_pattern():
+    from healthlint.prefilter import first_characters
+
+    numbers = first_characters(re.compile(r"(?<!\w)(?:(?<!type )\d+(?:[.,]\d+)*(?:\s?%| percent)?)(?!\w)", re.I))
+    assert numbers is not None and numbers.search("about 12 people") and not numbers.search("No numbers, type II.")
+    either = first_characters(re.compile(r"(?:(?:some|many) )?(?:studies|experts) show|[Ww]e know", re.I))
+    assert {c for c in "smeSMEwW"} == {c for c in "smeSMEwWxyz" if either.match(c)}
+    for source in (r"x?", r".a", r"[^a]b", r"(?:a|b?)?", r"(?i:a)b", r"(a)?\1b"):
+        assert first_characters(re.compile(source)) is None, source
+
+
+def test_a_class_of_one_character_matches_what_the_character_matches_ignoring_case():
+    from healthlint.prefilter import first_characters
+
+    text = "".join(chr(i) for i in range(0x3000) if not 0xD800 <= i <= 0xDFFF) + "\U0001F600\U00010400\U00010428"
+    for ch in [*"azAZ09_-%’ſıİKßσςΣµé\U00010400", *map(chr, range(0x100, 0x250))]:
+        first = first_characters(re.compile(re.escape(ch) + "x", re.I))
+        assert set(first.findall(text)) == set(re.findall(re.escape(ch), text, re.I)), ch
+
+
+def test_every_match_of_a_random_text_begins_with_one_of_the_first_characters():
+    from healthlint.prefilter import first_characters
+
+    rng = random.Random(5)
+    checked = 0
+    for pattern in lexicon_patterns():
+        first = first_characters(pattern)
+        if first is None:
+            continue
+        parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+        for _ in range(60):
+            text = rng.choice(["", "The ", "(", "x. "]) + generate(parsed, rng) + rng.choice(["", ".", " more"])
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    checked += 1
+                    assert first.match(text, m.start()), (pattern.pattern[:60], text, m.start())
+    assert checked > 300
