@@ -357,3 +357,17 @@ def test_every_match_of_a_random_text_begins_with_one_of_the_first_characters():
                     checked += 1
                     assert first.match(text, m.start()), (pattern.pattern[:60], text, m.start())
     assert checked > 300
+
+
+def test_team_patterns_are_searched_whole_within_their_time_budget(monkeypatch):
+    from healthlint import prefilter
+    from healthlint.document import Document
+    from healthlint.ruletypes import TermMatcher
+    from healthlint.safe_regex import Budget
+
+    monkeypatch.setattr(prefilter, "BLOCKS_BEFORE_PREFILTER", 0)
+    team = TermMatcher(["miracle cure"], [r"\d+ ?percent"], True, budget=Budget())
+    built_in = TermMatcher(["miracle cure"], [r"\d+ ?percent"], True)
+    doc = Document("a.md", "# Title\n\nNothing here.\n\nA miracle\ncure, 100 percent sure.\n")
+    assert team.gate.pattern is None and team.blocks(doc) == range(3)
+    assert built_in.blocks(doc) == {2} and not built_in.gate.may_match(doc.masked, 0, doc.masked.index("A miracle"))
