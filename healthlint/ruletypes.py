@@ -19,13 +19,14 @@ that nest repeats (see :mod:`healthlint.safe_regex`). Built-in packs use the fas
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from typing import Any
 
 from healthlint.attribution import attributed, sentence_cites  # noqa: F401  (sentence_cites: re-exported)
 from healthlint.findings import SEVERITIES, Hit
 from healthlint.markup import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH, HTML
 from healthlint.patterns import flexible_spaces, literal_body, literal_pattern
+from healthlint.prefilter import BlockGate
 from healthlint.rules import message_fields
 from healthlint.safe_regex import ADVICE, Budget, compile_limited, nested_repeat
 
@@ -116,7 +117,8 @@ class TermMatcher:
     """Literal tokens and regex patterns compiled into one alternation, with per-term data.
 
     ``find`` yields each match with the term entry it came from, so a term can carry its own
-    severity or suggestion.
+    severity or suggestion. ``blocks`` says in which blocks of a document a match may be, so
+    that searches block by block skip the others (:class:`~healthlint.prefilter.BlockGate`).
     """
 
     def __init__(self, tokens: list[Any], patterns: list[Any], ignorecase: bool, what: str = "pattern",
@@ -148,6 +150,11 @@ class TermMatcher:
             parts.append(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)")
         label = self.regexes[0][1]["pattern"] if len(self.regexes) == 1 else None  # the one that can be slow
         self.regex = compile_pattern("|".join(parts), self.flags, what, budget, label) if parts else None
+        self.gate = BlockGate(self.regex)
+
+    def blocks(self, doc) -> Container[int]:
+        """The indices (in ``doc.blocks``) of the blocks in which a match may be."""
+        return self.gate.blocks(doc)
 
     def _key(self, text: str) -> str:
         return _normal(text) if self.ignorecase else " ".join(text.split())
@@ -162,11 +169,17 @@ class TermMatcher:
         return {}
 
     def find(self, text: str, start: int, end: int) -> Iterator[tuple[re.Match[str], dict]]:
-        if self.regex is None:
+        """Each match between two offsets of ``text``, with its term's entry."""
+        for m in self.matches(text, start, end):
+            yield m, self.entry_for(m.group())
+
+    def matches(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        """Each match between two offsets of ``text`` (what ``find`` yields, without the entries)."""
+        if self.regex is None or not self.gate.may_match(text, start, end):
             return
         for m in self.regex.finditer(text, start, end):
             if m.end() > m.start():
-                yield m, self.entry_for(m.group())
+                yield m
 
     def __bool__(self) -> bool:
         return self.regex is not None
@@ -265,8 +278,9 @@ class _TermRule(RuleType):
         need_sentences = self.skip_if_sourced or self.sentence_skip is not None
         skips: dict[int, bool] = {}  # by sentence start: each sentence is judged once, however many matches it holds
         sourced: dict[int, bool] = {}
-        for block in doc.blocks:
-            if not self.in_scope(block):
+        possible = self.terms.blocks(doc)
+        for i, block in enumerate(doc.blocks):
+            if i not in possible or not self.in_scope(block):
                 continue
             found = list(self.terms.find(masked, block.start, block.end))
             if not found:
@@ -383,7 +397,7 @@ class Occurrence(RuleType):
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         maximum = options["max"]
         for start, end in _scope_spans(doc, self.scope):
-            found = [m for m, _ in self.terms.find(doc.masked, start, end)]
+            found = list(self.terms.matches(doc.masked, start, end))
             if len(found) > maximum:
                 m = found[maximum]
                 yield Hit(m.start(), m.end(), _format(rule.message, count=len(found), max=maximum, match=m.group()))
@@ -438,8 +452,9 @@ class Required(RuleType):
             return
         if any(doc.front_matter.data.get(k) for k in self.keys_ok):
             return
-        for block in doc.blocks:
-            if self.in_scope(block) and next(self.terms.find(doc.masked, block.start, block.end), None):
+        possible = self.terms.blocks(doc)
+        for i, block in enumerate(doc.blocks):
+            if i in possible and self.in_scope(block) and next(self.terms.matches(doc.masked, block.start, block.end), None):
                 return
         start, end = document_anchor(doc)
         title = doc.masked[doc.title_block.start:doc.title_block.end] if doc.title_block else ""
@@ -526,12 +541,14 @@ class Consistency(RuleType):
                 screen_pattern(form, flags, "form")
         label = regexes[0] if len(regexes) == 1 else None
         self.regex = compile_pattern(_forms_pattern(self.forms), flags, "form", budget, label)
+        self.gate = BlockGate(self.regex)
         self.in_scope = SCOPES[o.choice("scope", tuple(SCOPES), "prose")]
 
     def check(self, doc, rule, options, settings=None) -> Iterator[Hit]:
         found: dict[int, list[re.Match[str]]] = {}
-        for b in doc.blocks:
-            if self.in_scope(b):
+        possible = self.gate.blocks(doc)
+        for i, b in enumerate(doc.blocks):
+            if i in possible and self.in_scope(b):
                 for m in self.regex.finditer(doc.masked, b.start, b.end):
                     found.setdefault(int(m.lastgroup[1:]), []).append(m)
         for i in range(0, len(self.forms), 2):

@@ -220,23 +220,39 @@ def unsuggested() -> frozenset[str]:
 
 
 @cache
+def _names_text() -> str:
+    """The shipped display names, "normal form<TAB>display name" lines, each with a newline on
+    both sides. Read as one string: a run looks up a few names, never all 43,000 of them."""
+    with gzip.open(data_path(NAMES_FILE), "rt", encoding="utf-8") as fh:
+        text = fh.read()
+    return "\n" + text + ("" if text.endswith("\n") else "\n")
+
+
+@cache
 def display_names() -> tuple[tuple[str, str], ...]:
     """(normal form, display name) of every name that may be suggested."""
-    with gzip.open(data_path(NAMES_FILE), "rt", encoding="utf-8") as fh:
-        pairs = [tuple(line.split("\t", 1)) for line in fh.read().split("\n") if "\t" in line]
+    pairs = [tuple(line.split("\t", 1)) for line in _names_text().split("\n") if "\t" in line]
     pairs += [(key, name) for key, (name, _, suggest) in project_names().items() if suggest]
     hidden = unsuggested()
     return tuple(p for p in pairs if p[0] not in hidden)  # type: ignore[misc]
 
 
-@cache
-def _display_index() -> dict[str, str]:
-    return dict(display_names())
-
-
 def display_name(key: str) -> str | None:
-    """How a source writes a name given in normal form ("milia" -> "milia", "sjogren syndrome" -> ...)."""
-    return _display_index().get(key)
+    """How a source writes a name given in normal form ("milia" -> "milia", "sjogren syndrome" -> ...).
+
+    The last of :func:`display_names` with that normal form: the project's own, else the file's last.
+    """
+    if "\n" in key or "\t" in key or key in unsuggested():
+        return None
+    entry = project_names().get(key)
+    if entry is not None and entry[2]:
+        return entry[0]
+    text = _names_text()
+    at = text.rfind("\n" + key + "\t")
+    if at < 0:
+        return None
+    start = at + len(key) + 2
+    return text[start:text.index("\n", start)]
 
 
 @cache
@@ -251,14 +267,37 @@ def related_names(term_key: str) -> list[str]:
     return list(entry[1]) if entry else []
 
 
-@cache
-def _word_index() -> dict[str, list[int]]:
-    """Word -> positions in display_names() of the names that use it (built on first use)."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, (key, _) in enumerate(display_names()):
-        for word in set(key.split()):
-            index[word].append(i)
-    return index
+def _lines_using(text: str, word: str) -> Iterator[int]:
+    """Where each line of :func:`_names_text` whose normal form has ``word`` starts (once each)."""
+    size, at = len(word), text.find(word)
+    while at >= 0:
+        if text[at - 1] in "\n " and text[at + size] in " \t":
+            start = text.rfind("\n", 0, at) + 1
+            tab = text.find("\t", start)
+            if at + size <= tab < text.index("\n", at):  # the word is in the normal form
+                yield start
+                at = text.index("\n", at)  # one word is used once a line at most
+        at = text.find(word, at + 1)
+
+
+def _sharing(words: set[str]) -> Iterator[tuple[str, str, int]]:
+    """(normal form, display name, how many of ``words`` it has) of each of :func:`display_names`
+    that has one of them at least."""
+    text, hidden = _names_text(), unsuggested()
+    shared: dict[int, int] = defaultdict(int)
+    for word in words:
+        if word and not any(c.isspace() for c in word):  # a word of a name holds no white space
+            for start in _lines_using(text, word):
+                shared[start] += 1
+    for start, count in shared.items():
+        tab = text.index("\t", start)
+        key = text[start:tab]
+        if key not in hidden:
+            yield key, text[tab + 1:text.index("\n", tab)], count
+    for key, (name, _, suggest) in project_names().items():
+        count = len(words.intersection(key.split()))
+        if suggest and count and key not in hidden:
+            yield key, name, count
 
 
 def names_sharing(words: list[str], head: str, exclude: set[str], limit: int, least: int = 1) -> list[str]:
@@ -266,14 +305,8 @@ def names_sharing(words: list[str], head: str, exclude: set[str], limit: int, le
     same head word first, shortest first."""
     if not words or limit <= 0:
         return []
-    names, index = display_names(), _word_index()
-    shared: dict[int, int] = defaultdict(int)
-    for word in set(words):
-        for i in index.get(word, ()):
-            shared[i] += 1
     ranked = []
-    for i, count in shared.items():
-        key, name = names[i]
+    for key, name, count in _sharing(set(words)):
         if count >= least and key not in exclude:
             ranked.append(((-count, 0 if key.endswith(" " + head) else 1, len(key.split()), key), key, name))
     out: list[str] = []

@@ -222,3 +222,152 @@ def test_random_texts_that_a_pattern_matches_are_kept():
                     checked += 1
                     assert found.may_match(text), (pattern.pattern[:60], text, end)
     assert checked > 500
+
+
+# -- texts of any spacing (collapsed probes), as the rule types search blocks -------------------------
+def loosely_spaced(text: str, rng: random.Random) -> str:
+    """``text`` with each space made a random run of white space (line breaks, tabs, several)."""
+    return "".join(rng.choice([" ", "  ", "\n", " \n  ", "\t", "\u00a0"]) if c == " " else c for c in text)
+
+
+def test_collapsed_needles_have_single_spaces_and_hold_across_line_breaks():
+    pattern = re.compile(r"(?<![\w-])(?:100\s*%\s+natural|miracle\s+cure)(?![\w-])", re.I)
+    found = needles(pattern, any_spacing=True)
+    assert found is not None and found.collapsed and not any("  " in w for w in found.words)
+    for text in ("It is 100%\n   natural.", "a miracle\n\ncure", "A MIRACLE\tcure!"):
+        assert pattern.search(text) and found.may_match(text), text
+    assert not found.may_match("a miracle, and a cure")
+
+
+def test_punctuation_beyond_ascii_is_a_space_of_the_probe():
+    found = needles(re.compile(r"(?<![\w-])wilson[’']?s\s+syndrome(?![\w-])", re.I), any_spacing=True)
+    assert found is not None and set(found.words) == {" wilson s syndrome ", " wilsons syndrome "}
+    assert found.may_match("Wilson’s\nsyndrome") and not found.may_match("Wilson disease")
+
+
+def test_random_texts_of_any_spacing_that_a_pattern_matches_are_kept():
+    rng = random.Random(11)
+    contexts = ["", "The ", "(", "-", "word", "It is not\n", "x.  ", "A, "]
+    endings = ["", ".", " more", "s", "-x", ")", "’s", "\n\nly"]
+    checked = 0
+    for pattern in lexicon_patterns():
+        found = needles(pattern, any_spacing=True)
+        if found is None:
+            continue
+        parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+        for _ in range(100):
+            text = loosely_spaced(single_spaced(rng.choice(contexts) + generate(parsed, rng) + rng.choice(endings)), rng)
+            if pattern.search(text):
+                checked += 1
+                assert found.may_match(text), (pattern.pattern[:60], text)
+    assert checked > 300
+
+
+@pytest.mark.parametrize("source", PATTERNS)
+def test_collapsed_probes_keep_exactly_the_texts_each_probe_keeps(source):
+    flags = 0 if source.startswith("according") else re.IGNORECASE
+    found = needles(re.compile(source, flags), any_spacing=True)
+    rng = random.Random(3)
+    texts = [loosely_spaced(t, rng) for t in SENTENCES[:300]] + ["causing", "lead\n", "  to cancer", "", "\n", "cure", "s  cure"]
+    expected = [i for i, t in enumerate(texts) if found.may_match(t)]
+    assert Probes(texts, collapse=True).matching(found) == expected
+
+
+def test_collapsed_needles_are_looked_for_in_collapsed_probes_only():
+    with pytest.raises(ValueError):
+        Probes(["a text"]).matching(Needles((" cure ",), True, collapsed=True))
+    with pytest.raises(ValueError):
+        Probes(["a text"], collapse=True).matching(Needles((" cure ",), True))
+
+
+def test_a_block_gate_waits_until_it_has_searched_enough_blocks(monkeypatch):
+    from healthlint import prefilter
+    from healthlint.document import Document
+
+    monkeypatch.setattr(prefilter, "BLOCKS_BEFORE_PREFILTER", 3)
+    doc = Document("a.md", "# Title\n\nNo cure here.\n\nNothing.\n\nA miracle\ncure!\n")
+    gate = prefilter.BlockGate(re.compile(r"(?<![\w-])miracle\s+cure(?![\w-])", re.I))
+    assert gate.blocks(doc) == range(4) and gate.needles() is not None
+    assert gate.blocks(doc) == {3}
+    assert prefilter.BlockGate(None).blocks(doc) == range(4)
+
+
+def built_in_hits(monkeypatch, after: int) -> list:
+    """Every built-in rule's hits on the examples and seeds, prefilters built after ``after`` blocks."""
+    from dataclasses import astuple
+
+    from healthlint import prefilter
+    from healthlint.config import Settings
+    from healthlint.document import PLAIN_SUFFIXES, Document
+    from healthlint.engine import Linter, load_ruleset
+
+    monkeypatch.setattr(prefilter, "BLOCKS_BEFORE_PREFILTER", after)
+    settings = Settings(base=ROOT)
+    linter = Linter(load_ruleset(settings), settings)
+    out = []
+    for folder in (ROOT / "examples", SHARED / "seeds"):
+        for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+            if path.suffix in {".md", ".txt"}:
+                doc = Document(str(path), path.read_text(encoding="utf-8", errors="replace"), plain=path.suffix in PLAIN_SUFFIXES)
+                for rule in linter.rules:
+                    out += [(path.name, rule.code, astuple(h)) for h in rule.run(doc, linter.options.get(rule.code), settings)]
+    return out
+
+
+def test_block_prefilters_change_no_finding_of_the_built_in_rules(monkeypatch):
+    without = built_in_hits(monkeypatch, 10**9)
+    assert without and built_in_hits(monkeypatch, 0) == without
+
+
+# -- the first character of a match -------------------------------------------------------------------
+def test_first_characters_of_a_pattern():
+    from healthlint.prefilter import first_characters
+
+    numbers = first_characters(re.compile(r"(?<!\w)(?:(?<!type )\d+(?:[.,]\d+)*(?:\s?%| percent)?)(?!\w)", re.I))
+    assert numbers is not None and numbers.search("about 12 people") and not numbers.search("No numbers, type II.")
+    either = first_characters(re.compile(r"(?:(?:some|many) )?(?:studies|experts) show|[Ww]e know", re.I))
+    assert {c for c in "smeSMEwW"} == {c for c in "smeSMEwWxyz" if either.match(c)}
+    for source in (r"x?", r".a", r"[^a]b", r"(?:a|b?)?", r"(?i:a)b", r"(a)?\1b"):
+        assert first_characters(re.compile(source)) is None, source
+
+
+def test_a_class_of_one_character_matches_what_the_character_matches_ignoring_case():
+    from healthlint.prefilter import first_characters
+
+    text = "".join(chr(i) for i in range(0x3000) if not 0xD800 <= i <= 0xDFFF) + "\U0001F600\U00010400\U00010428"
+    for ch in [*"azAZ09_-%’ſıİKßσςΣµé\U00010400", *map(chr, range(0x100, 0x250))]:
+        first = first_characters(re.compile(re.escape(ch) + "x", re.I))
+        assert set(first.findall(text)) == set(re.findall(re.escape(ch), text, re.I)), ch
+
+
+def test_every_match_of_a_random_text_begins_with_one_of_the_first_characters():
+    from healthlint.prefilter import first_characters
+
+    rng = random.Random(5)
+    checked = 0
+    for pattern in lexicon_patterns():
+        first = first_characters(pattern)
+        if first is None:
+            continue
+        parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+        for _ in range(60):
+            text = rng.choice(["", "The ", "(", "x. "]) + generate(parsed, rng) + rng.choice(["", ".", " more"])
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    checked += 1
+                    assert first.match(text, m.start()), (pattern.pattern[:60], text, m.start())
+    assert checked > 300
+
+
+def test_team_patterns_are_searched_whole_within_their_time_budget(monkeypatch):
+    from healthlint import prefilter
+    from healthlint.document import Document
+    from healthlint.ruletypes import TermMatcher
+    from healthlint.safe_regex import Budget
+
+    monkeypatch.setattr(prefilter, "BLOCKS_BEFORE_PREFILTER", 0)
+    team = TermMatcher(["miracle cure"], [r"\d+ ?percent"], True, budget=Budget())
+    built_in = TermMatcher(["miracle cure"], [r"\d+ ?percent"], True)
+    doc = Document("a.md", "# Title\n\nNothing here.\n\nA miracle\ncure, 100 percent sure.\n")
+    assert team.gate.pattern is None and team.blocks(doc) == range(3)
+    assert built_in.blocks(doc) == {2} and not built_in.gate.may_match(doc.masked, 0, doc.masked.index("A miracle"))

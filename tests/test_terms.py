@@ -377,3 +377,45 @@ def test_skipping_blocks_without_head_or_context_words_changes_no_finding(monkey
     monkeypatch.setattr(terms, "_hints", lambda heads: (("",), ("",)))  # "" is in every text
     assert [lint_text(t, select=select) for t in texts] == with_hints
     assert any(with_hints)  # the comparison is not vacuous
+
+
+def _names_sharing_by_index(words, head, exclude, limit, least=1):
+    """names_sharing as it was first written: an index of every word of every name."""
+    from collections import defaultdict
+
+    names = display_names()
+    index = defaultdict(list)
+    for i, (key, _) in enumerate(names):
+        for word in set(key.split()):
+            index[word].append(i)
+    shared = defaultdict(int)
+    for word in set(words):
+        for i in index.get(word, ()):
+            shared[i] += 1
+    ranked = sorted(((-count, 0 if names[i][0].endswith(" " + head) else 1, len(names[i][0].split()), names[i][0]), *names[i])
+                    for i, count in shared.items() if count >= least and names[i][0] not in exclude)
+    out, seen = [], set()
+    for _, key, name in ranked:
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+        if len(out) == limit:
+            break
+    return out
+
+
+@pytest.mark.parametrize("words,head,least", [
+    (["fatigue"], "syndrome", 1), (["milia"], "syndrome", 1), (["skin", "keratin"], "disease", 1),
+    (["skin", "keratin", "overgrowth"], "", 2), (["syndrome"], "syndrome", 1), (["1"], "disorder", 1),
+    (["lupus", "discoid", "skin"], "disease", 2), (["nosuchword"], "syndrome", 1), (["a b", ""], "syndrome", 1),
+    (["adrenal", "fatigue"], "syndrome", 2), (["type", "diabetes"], "disorder", 1),
+])
+def test_names_sharing_reads_the_names_as_an_index_of_every_word_would(words, head, least):
+    from healthlint.vocabulary import display_name
+
+    for limit in (1, 4, 50):
+        assert names_sharing(words, head, {"chronic fatigue syndrome"}, limit, least) == \
+            _names_sharing_by_index(words, head, {"chronic fatigue syndrome"}, limit, least)
+    index = dict(display_names())
+    for key in [*(w for w in words), "milia", "sjogren syndrome", "adrenal fatigue", "rombo syndrome", "no such name", "a\tb"]:
+        assert display_name(key) == index.get(key), key

@@ -27,10 +27,9 @@ from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
-from re import _constants as sre  # the standard library's regex parser (Python 3.11+)
-from re import _parser
 
 from healthlint.patterns import WORD_END, WORD_START, flexible_spaces
+from healthlint.regex_tree import FAILURES, ZERO_WIDTH, Unsupported, edge, group_body, parse, sre
 
 _RUN = re.compile(r"\w+")
 _RUN_ASCII = re.compile(r"\w+", re.ASCII)  # the same words in ASCII text, found a little faster
@@ -47,10 +46,6 @@ _ENDS_WORD = (sre.AT_BOUNDARY, sre.AT_END, sre.AT_END_LINE, sre.AT_END_STRING)
 
 State = tuple[str, int]
 Candidates = tuple[list[int], dict[int, tuple[re.Pattern[str], ...]]]  # sorted starts, phrases at each
-
-
-class _Unsupported(Exception):
-    """The pattern uses something the reader does not model."""
 
 
 def _isword(ch: str) -> bool:
@@ -82,11 +77,11 @@ def first_words(source: str, flags: int = re.IGNORECASE) -> FirstWords | None:
     word character: then a match can only begin where a word of the text begins.
     """
     try:
-        parsed = _parser.parse(source, flags)
-        if parsed.state.flags & (re.ASCII | re.LOCALE) or not _starts_at_word(list(parsed)):
+        items, all_flags = parse(source, flags)
+        if all_flags & (re.ASCII | re.LOCALE) or not _starts_at_word(items):
             return None
-        states = _sequence(list(parsed), {("", _OPEN)})
-    except (_Unsupported, re.error, RecursionError):
+        states = _sequence(items, {("", _OPEN)})
+    except FAILURES:
         return None
     except (AttributeError, IndexError, TypeError, ValueError):  # pragma: no cover - a parser that changed shape
         return None  # no filter: the list is searched whole, which is never wrong
@@ -97,23 +92,14 @@ def first_words(source: str, flags: int = re.IGNORECASE) -> FirstWords | None:
 
 
 def _starts_at_word(items) -> bool:
-    for op, av in items:
-        if op is sre.ASSERT_NOT and av[0] == -1 and _excludes_word(av[1]):
+    """Whether the pattern opens, before consuming anything, with ``\\b`` or a look-behind that
+    refuses word characters."""
+    for item in items:
+        if edge(item, -1):
             return True
-        if op is sre.AT and av is sre.AT_BOUNDARY:
-            return True
-        if op not in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        if item[0] not in ZERO_WIDTH:
             return False
     return False
-
-
-def _excludes_word(sub) -> bool:
-    """Whether a look-around's body is one character class that holds ``\\w``."""
-    items = list(sub)
-    if len(items) != 1 or items[0][0] is not sre.IN:
-        return False
-    members = items[0][1]
-    return (sre.CATEGORY, sre.CATEGORY_WORD) in members and not any(op is sre.NEGATE for op, _ in members)
 
 
 def _sequence(items, states: set[State]) -> set[State]:
@@ -123,7 +109,7 @@ def _sequence(items, states: set[State]) -> set[State]:
             break
         states = (states - live) | _node(op, av, live)
         if len(states) > _MAX_STATES:
-            raise _Unsupported("too many first words")
+            raise Unsupported("too many first words")
     return states
 
 
@@ -132,11 +118,8 @@ def _node(op, av, live: set[State]) -> set[State]:
         return _consume({_kind(chr(av))}, live)
     if op is sre.IN:
         return _consume(_class_kinds(av), live)
-    if op is sre.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        if (add_flags | del_flags) & (re.ASCII | re.LOCALE):
-            raise _Unsupported("ASCII-only matching switched on inside the pattern")
-        return _sequence(list(sub), live)
+    if op is sre.SUBPATTERN:  # ASCII-only matching switched inside: unsupported
+        return _sequence(group_body(av, re.ASCII | re.LOCALE), live)
     if op is sre.ATOMIC_GROUP:
         return _sequence(list(av), live)
     if op is sre.BRANCH:
@@ -156,7 +139,7 @@ def _node(op, av, live: set[State]) -> set[State]:
         ends = av in _ENDS_WORD
         return {(p, _DONE if ends and p else _OPEN) for p, _ in live}
     if op is sre.ASSERT_NOT:
-        ends = av[0] == 1 and _excludes_word(av[1])  # a look-ahead: no word character follows
+        ends = edge((op, av), 1) == "space"  # a look-ahead: no word character follows
         return {(p, _DONE if ends and p else _OPEN) for p, _ in live}
     if op is sre.ASSERT:
         return set(live)

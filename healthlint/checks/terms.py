@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from healthlint.checks import register
 from healthlint.findings import Hit
@@ -38,6 +39,9 @@ include includes included including cause causes caused causing develop develops
 developing diagnose diagnosed diagnosing treat treats treated treating get gets got see seen say
 said call calls considered consider considers reduce reduces prevent prevents manage manages
 """.split())
+# In ASCII text, two capitalised words with only white space between them (the start of every
+# capitalised name; a word's characters are all in the class): a block without one has no such name.
+_CAPITALISED_PAIR = re.compile(r"[A-Z][\w'-]*\s+[A-Z]")
 _ABBREVIATION = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z0-9\-]+s?$|\d")
 _CONTEXT_WORDS = ("condition", "disorder", "disease", "syndrome", "illness", "infection", "diagnosis", "ailment")
 _CONTEXT_AFTER = re.compile(
@@ -51,8 +55,7 @@ _CONTEXT_BEFORE = re.compile(
     r"treating|cure for|causes of|people with|patients with|children with|cases of|forms of)\s+$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a NamedTuple: a document has thousands, and a tuple is the cheapest to make
     start: int
     end: int
     text: str
@@ -203,7 +206,7 @@ class Judge:
 
 
 def _tokens(doc, start: int, end: int) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(doc.masked, start, end)]
+    return [Token(*m.span(), m.group()) for m in _WORD.finditer(doc.masked, start, end)]
 
 
 def _joined(doc, left: Token, right: Token, allow_comma: bool = False) -> bool:
@@ -228,6 +231,12 @@ def _prose_blocks(doc):
     return [b for b in doc.blocks if b.kind != FOOTNOTE]
 
 
+def _blocks_to_search(doc, matcher: TermMatcher):
+    """The prose blocks in which the matcher may find something."""
+    possible = matcher.blocks(doc)
+    return [b for i, b in enumerate(doc.blocks) if i in possible and b.kind != FOOTNOTE]
+
+
 def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
     """Pass one: every name judged invented (by normal form), and the heads of recognised names."""
     invented: dict[str, Verdict] = {}
@@ -237,12 +246,13 @@ def _judge_document(doc, judge: Judge) -> tuple[dict[str, Verdict], set[int]]:
         text = doc.masked[block.start:block.end]
         low = text.lower() if text.isascii() else None  # other text is never skipped
         heads_possible = low is None or any(hint in low for hint in head_hint)
-        names_possible = block.kind != HEADING and (heads_possible or any(hint in low for hint in context_hint))
+        names_possible = block.kind != HEADING and (low is None or _CAPITALISED_PAIR.search(text) is not None) \
+            and (heads_possible or any(hint in low for hint in context_hint))
         if not (heads_possible or names_possible):
             continue  # no head word and no wording that presents a name as a condition
         tokens = _tokens(doc, block.start, block.end)
-        for i, token in enumerate(tokens):
-            if not heads_possible or normalise(token.text) not in judge.heads:
+        for i, token in enumerate(tokens if heads_possible else ()):
+            if normalise(token.text) not in judge.heads:
                 continue
             modifiers = _run_before(doc, tokens, i, MAX_MODIFIERS, True, False)
             if not modifiers:
@@ -276,8 +286,10 @@ def _title_sentence(doc, start: int, end: int, name_start: int, name_end: int) -
 
 def _capitalised_names(doc, block, tokens: list[Token], judge: Judge) -> Iterator[Verdict]:
     """Capitalised runs of two to five words that their block presents as a condition."""
-    i = 0
-    while i < len(tokens):
+    following = 0  # where the next run may start: runs do not overlap
+    for i in [k for k, t in enumerate(tokens) if t.text[:1].isupper()]:  # a run starts with a capital
+        if i < following:
+            continue
         j = i
         while j < len(tokens) and tokens[j].capitalised and not _ABBREVIATION.search(tokens[j].text) \
                 and (j == i or _joined(doc, tokens[j - 1], tokens[j])) and j - i < 5:
@@ -292,7 +304,7 @@ def _capitalised_names(doc, block, tokens: list[Token], judge: Judge) -> Iterato
                 verdict = judge.capitalised_name(run)
                 if verdict is not None:
                     yield verdict
-        i = max(j, i + 1)
+        following = max(j, i + 1)
 
 
 def _name_pattern(name: str) -> str:
@@ -433,7 +445,7 @@ def pseudo_diagnosis(doc, rule, options, settings) -> Iterator[Hit]:
     sentence_cues = _compiled(tuple(options["sentence-cues"]))
     accepted = _accepted(settings)
     found: dict[str, list[tuple[re.Match[str], dict]]] = {}
-    for block in _prose_blocks(doc):
+    for block in _blocks_to_search(doc, matcher):
         for m, entry in matcher.find(doc.masked, block.start, block.end):
             if normalise(m.group()) not in accepted:
                 found.setdefault(entry.get("token") or entry.get("pattern", ""), []).append((m, entry))
@@ -478,7 +490,7 @@ def rejected_term(doc, rule, options, settings) -> Iterator[Hit]:
         return
     accepted = _accepted(settings)
     matcher = _pseudo_matcher(json.dumps(options["retired"], sort_keys=True))
-    for block in blocks:
+    for block in _blocks_to_search(doc, matcher):
         for m, entry in matcher.find(doc.masked, block.start, block.end):
             if normalise(m.group()) in accepted or any(h.start < m.end() and m.start() < h.end for h in team):
                 continue  # allowed by the team, or already reported with the team's own preferred form
