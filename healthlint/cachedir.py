@@ -32,3 +32,34 @@ def make(folder: Path) -> None:
     for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
         if not (folder / name).exists():
             write_atomic(folder / name, text)
+
+
+def read_marshal(path: Path) -> dict:
+    """A start-up cache's marshalled mapping; empty when missing, unreadable or damaged."""
+    import marshal
+
+    try:
+        content = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return content if isinstance(content, dict) else {}
+
+
+def save_marshal(path: Path, entries: dict, used: set, max_entries: int, wrap=None) -> bool:
+    """Write a start-up cache's entries atomically; False if it could not be written (never an error).
+
+    Past ``max_entries`` only the entries this run ``used`` are kept, so entries made from
+    documents' text do not pile up. ``wrap`` turns the entries into what is written.
+    """
+    import marshal
+
+    from healthlint.atomicfile import write_atomic
+
+    if len(entries) > max_entries:
+        entries = {key: value for key, value in entries.items() if key in used}
+    try:
+        make(path.parent)
+        write_atomic(path, marshal.dumps(wrap(entries) if wrap else entries))
+    except (OSError, ValueError):
+        return False
+    return True

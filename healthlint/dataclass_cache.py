@@ -23,7 +23,6 @@ from __future__ import annotations
 import __future__
 
 import builtins
-import marshal
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,31 +64,17 @@ def uninstall() -> None:
 
 def save() -> None:
     """Write the code this run used, if it compiled any new code (atomically; failures are ignored)."""
-    if not _state or not _state["added"]:
-        return
-    entries = _state["entries"]
-    if len(entries) > MAX_ENTRIES:
-        entries = {key: value for key, value in entries.items() if key in _state["used"]}
-    from healthlint.atomicfile import write_atomic
-    from healthlint.cachedir import make
+    from healthlint.cachedir import save_marshal
 
-    try:
-        make(_state["path"].parent)
-        write_atomic(_state["path"], marshal.dumps(entries))
+    if _state and _state["added"] and save_marshal(_state["path"], _state["entries"], _state["used"], MAX_ENTRIES):
         _state["added"] = 0
-    except (OSError, ValueError):
-        pass
 
 
 def _read(path: Path) -> dict:
-    try:
-        entries = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(entries, dict):
-        return {}
+    from healthlint.cachedir import read_marshal
+
     code_type = type(_read.__code__)
-    return {key: code for key, code in entries.items() if isinstance(code, code_type)}
+    return {key: code for key, code in read_marshal(path).items() if isinstance(code, code_type)}
 
 
 def _exec(source: Any, globals: dict | None = None, locals: dict | None = None) -> None:

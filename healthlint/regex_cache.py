@@ -27,7 +27,6 @@ documents' text add up) it keeps only what the last run used.
 
 from __future__ import annotations
 
-import marshal
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,7 +55,9 @@ def install(folder: Path) -> bool:
         return False
     from re import _compiler
 
-    _state.update(path=path, entries=_read(path), used=set(), added=0, original=_compiler.compile)
+    from healthlint.cachedir import read_marshal
+
+    _state.update(path=path, entries=read_marshal(path), used=set(), added=0, original=_compiler.compile)
     _compiler.compile = _compile
     return True
 
@@ -72,29 +73,10 @@ def uninstall() -> None:
 
 def save() -> None:
     """Write the patterns this run used, if it compiled any new ones (atomically; failures are ignored)."""
-    if not _state or not _state["added"]:
-        return
-    path: Path = _state["path"]
-    entries = _state["entries"]
-    if len(entries) > MAX_ENTRIES:  # patterns made from documents' text would pile up: keep this run's
-        entries = {key: value for key, value in entries.items() if key in _state["used"]}
-    from healthlint.atomicfile import write_atomic
-    from healthlint.cachedir import make
+    from healthlint.cachedir import save_marshal
 
-    try:
-        make(path.parent)
-        write_atomic(path, marshal.dumps(entries))
+    if _state and _state["added"] and save_marshal(_state["path"], _state["entries"], _state["used"], MAX_ENTRIES):
         _state["added"] = 0
-    except (OSError, ValueError):
-        pass
-
-
-def _read(path: Path) -> dict:
-    try:
-        entries = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return entries if isinstance(entries, dict) else {}
 
 
 def _compile(p: Any, flags: int = 0) -> Any:

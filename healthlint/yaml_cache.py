@@ -90,30 +90,18 @@ def remember(kind: str, path: Path, text: str, dumped: bytes | None) -> None:
 
 def save() -> None:
     """Write the cache if this run parsed anything new (atomically; failures are ignored)."""
-    if not _state or not _state["added"]:
-        return
-    entries = _state["entries"]
-    if len(entries) > MAX_ENTRIES:
-        entries = {key: value for key, value in entries.items() if key in _state["used"]}
-    from healthlint.atomicfile import write_atomic
-    from healthlint.cachedir import make
+    from healthlint.cachedir import save_marshal
 
-    try:
-        make(_state["path"].parent)
-        write_atomic(_state["path"], marshal.dumps({"signature": _state["signature"], "entries": entries}))
+    if _state and _state["added"] and save_marshal(_state["path"], _state["entries"], _state["used"], MAX_ENTRIES,
+                                                   lambda entries: {"signature": _state["signature"], "entries": entries}):
         _state["added"] = 0
-    except (OSError, ValueError):
-        pass
 
 
 def _read(path: Path, signature: tuple) -> dict:
-    try:
-        content = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(content, dict) or content.get("signature") != signature:
-        return {}
-    entries = content.get("entries")
+    from healthlint.cachedir import read_marshal
+
+    content = read_marshal(path)
+    entries = content.get("entries") if content.get("signature") == signature else None
     if not isinstance(entries, dict):
         return {}
     return {key: value for key, value in entries.items()
