@@ -537,6 +537,7 @@ def resolve_tools(args: argparse.Namespace) -> tuple[Path, str, Path]:
 
 
 def run_bench(args: argparse.Namespace, work: Path) -> dict:
+    source = source_revision()  # now: the snapshot installed below is of this revision
     healthlint, how, proselint_exe = resolve_tools(args)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # real installs have .pyc files
     corpus = work / "corpus-1x"
@@ -560,7 +561,7 @@ def run_bench(args: argparse.Namespace, work: Path) -> dict:
         "machine": machine(str(healthlint.parent / "python") if (healthlint.parent / "python").exists() else args.python),
         "versions": {"healthlint": tool_version([str(healthlint), "--version"]),
                      "proselint": f"proselint {_installed_version(proselint_exe.parent.parent, 'proselint') or args.proselint_version}"},
-        "healthlint_install": how, "source": source_revision(),
+        "healthlint_install": how, "source": source,
         "corpus": {**parts_total(parts), "parts": parts}, "one_file": f"examples/{ONE_FILE.name}",
         "healthlint": [c.name for c in hl], "proselint": pl.name,
         "series": [s.summary() for s in all_series],
