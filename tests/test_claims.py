@@ -244,3 +244,17 @@ def test_facts_are_the_same_read_in_full_or_from_the_candidates(monkeypatch):
         slow = [astuple(f) for f in claims._facts(Document(name, text, plain=plain))]
         monkeypatch.setattr(claims, "PREFILTER_AFTER", 0)
         assert fast == slow, name
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("This cream treats acne.", True),
+    ("The clinic treats eczema as a long-term condition.", False),  # how it is regarded, not what works
+    ("It may be treated with creams.", False),
+    ("Relapsed cancer has come back after it has been treated.", False),  # passive, descriptive
+])
+def test_treats_is_a_treatment_claim(text, flagged):
+    """'treats' once never matched: its pattern ended in a space, and cues must end at a word's end."""
+    found = lint_text(text, select=["HL101"])
+    assert bool(found) is flagged, found
+    if flagged:
+        assert found[0].excerpt == "treats" and found[0].column == text.index("treats") + 1
