@@ -116,16 +116,13 @@ def _entries(data: object, path: str | os.PathLike) -> Counter[Key]:
     return counts
 
 
-def write(path: str | os.PathLike, findings: Iterable[Finding] | Baseline) -> int:
-    """Record ``findings`` (or a baseline made with :func:`for_file`) in ``path`` atomically; returns how many.
+def write(path: str | os.PathLike, baseline: Baseline) -> int:
+    """Write ``baseline`` (made with :func:`for_file`) to ``path`` atomically; returns how many findings it records.
 
     A reader never sees half a file.
     """
-    target = Path(path)
-    baseline = findings if isinstance(findings, Baseline) else Baseline.of(findings, for_file(path).base)
-    text = baseline.to_json()
     try:
-        write_atomic(target, text)
+        write_atomic(Path(path), baseline.to_json())
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     return sum(baseline.counts.values())

@@ -56,6 +56,11 @@ class Reporter:
 
     def add(self, findings: list[Finding], outcome: FileOutcome | None = None) -> None:
         """A checked file's findings (after any filter), in order; ``outcome`` carries its summary."""
+        if outcome is not None and outcome.summary is not None:
+            self.document(outcome.path, outcome.summary)
+
+    def document(self, path: str, summary: dict) -> None:
+        """A checked file's trust summary (only the JSON report shows them)."""
 
     def finish(self, tally: Tally) -> None:
         """Write what comes after the findings."""
@@ -185,8 +190,10 @@ class Json(_JsonArrays):
     def add(self, findings: list[Finding], outcome: FileOutcome | None = None) -> None:
         for f in findings:
             self.item("diagnostics", f.as_dict())
-        if outcome is not None and outcome.summary is not None:
-            self.item("documents", {"path": outcome.path, "trust": outcome.summary})
+        super().add(findings, outcome)
+
+    def document(self, path: str, summary: dict) -> None:
+        self.item("documents", {"path": path, "trust": summary})
 
     def finish(self, tally: Tally) -> None:
         self.write_document({"version": 1, "files_checked": tally.files_checked, "diagnostics": _placeholder("diagnostics"),
@@ -329,9 +336,8 @@ def render(kind: type[Reporter], result: RunResult, rules: Iterable[Rule] = (), 
     out = io.StringIO()
     report = kind(out, rules, summary=summary)
     report.add(result.findings)
-    if isinstance(report, Json):
-        for doc in result.documents:
-            report.item("documents", doc)
+    for doc in result.documents:
+        report.document(doc["path"], doc["trust"])
     report.finish(Tally.of(result))
     return out.getvalue()
 
